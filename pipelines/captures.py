@@ -1,0 +1,72 @@
+"""Reading a crawl back: its ledger of fetches and the responses kept in its WARC file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from crawlers.capture import Fetch
+
+
+@dataclass(frozen=True)
+class Crawl:
+    """One crawl of one source: ``<captures>/<source_id>/<crawl_id>.{warc.gz,fetches.jsonl}``."""
+
+    source_id: str
+    crawl_id: str
+    folder: Path
+
+    @property
+    def warc_path(self) -> Path:
+        return self.folder / f"{self.crawl_id}.warc.gz"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.folder / f"{self.crawl_id}.fetches.jsonl"
+
+    def fetches(self) -> list[Fetch]:
+        if not self.ledger_path.exists():
+            return []
+        with self.ledger_path.open(encoding="utf-8") as lines:
+            return [Fetch(**json.loads(line)) for line in lines if line.strip()]
+
+    def responses(self) -> Iterator[CapturedResponse]:
+        if not self.warc_path.exists():
+            return
+        with self.warc_path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response":
+                    continue
+                headers = record.http_headers
+                yield CapturedResponse(
+                    record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                    url=record.rec_headers.get_header("WARC-Target-URI"),
+                    date=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")),
+                    status=int(headers.get_statuscode()),
+                    content_type=headers.get_header("Content-Type"),
+                    body=record.content_stream().read(),
+                )
+
+
+@dataclass(frozen=True)
+class CapturedResponse:
+    record_id: str
+    url: str
+    date: datetime
+    status: int
+    content_type: str | None
+    body: bytes
+
+
+def latest_crawl(captures: Path, source_id: str) -> Crawl | None:
+    """The newest crawl of a source that left a ledger (crawl ids sort by time)."""
+    folder = captures / source_id
+    ledgers = sorted(folder.glob("*.fetches.jsonl")) if folder.is_dir() else []
+    if not ledgers:
+        return None
+    return Crawl(source_id, ledgers[-1].name.removesuffix(".fetches.jsonl"), folder)

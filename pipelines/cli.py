@@ -1,0 +1,141 @@
+"""The ``gongwen`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from crawlers.registry import get_source, load_sources
+from pipelines.release import DATASETS
+
+WORKDIR_HELP = "where captures, the ledger, logs and the built site go (default: build)"
+DATASET_HELP = "the dataset folder, holding dataset.toml and its versions (default: datasets/notices)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gongwen", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_p = commands.add_parser("run", help="crawl → release → site, on the sample web unless --live")
+    run_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
+    run_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
+    run_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+
+    crawl_p = commands.add_parser("crawl", help="crawl sources (all unless named) into WARC captures")
+    crawl_p.add_argument("sources", nargs="*", help="source ids from crawlers/sources.toml")
+    crawl_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
+    crawl_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
+
+    release_p = commands.add_parser("release", help="read the latest captures and publish a dataset version")
+    release_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
+    release_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+
+    site_p = commands.add_parser("site", help="build the static site from the latest release")
+    site_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
+    site_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+
+    parse_p = commands.add_parser("parse", help="read one saved HTML page and print its Notice as JSON")
+    parse_p.add_argument("file", type=Path)
+    parse_p.add_argument("--url", help="the page's URL (default: a placeholder under .invalid)")
+
+    serve_p = commands.add_parser("sample-web", help="serve the sample web on 127.0.0.1 until interrupted")
+    serve_p.add_argument("--port", type=int, default=8765)
+
+    commands.add_parser("schema", help="write schema/<version>/notice.schema.json from the model")
+
+    args = parser.parse_args(argv)
+    handler = {
+        "run": _run,
+        "crawl": _crawl,
+        "release": _release,
+        "site": _site,
+        "parse": _parse,
+        "sample-web": _sample_web,
+        "schema": _schema,
+    }[args.command]
+    return handler(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.run import Workdir, run
+
+    run(Workdir(args.workdir), live=args.live, dataset_folder=args.dataset)
+    return 0
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from pipelines.run import Workdir, crawl, sample_web
+
+    sources = [get_source(s) for s in args.sources] if args.sources else load_sources()
+    if args.live:
+        crawl(sources, Workdir(args.workdir), replay="")
+    else:
+        with sample_web() as origin:
+            crawl(sources, Workdir(args.workdir), replay=origin)
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from pipelines.run import Workdir, release
+
+    published, counts = release(load_sources(), Workdir(args.workdir), args.dataset)
+    print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
+    print(counts.summary())
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    from pipelines.run import Workdir, build_site
+
+    print(build_site(Workdir(args.workdir), args.dataset) / "index.html")
+    return 0
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from pipelines.validate import Quarantined, build_notice
+
+    path: Path = args.file
+    try:
+        body = path.read_bytes()
+        retrieved_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError as exc:
+        print(f"gongwen parse: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    url = args.url or f"https://unknown.invalid/{quote(path.name)}"
+    try:
+        source_id = urlsplit(url).hostname or "unknown"
+        notice = build_notice(body, url, source_id=source_id, retrieved_at=retrieved_at)
+    except Quarantined as exc:
+        message = str(exc)
+        print(f"gongwen parse: {path}: {message}", file=sys.stderr)
+        return 2 if message.startswith("not a notice page") else 1
+    print(json.dumps(notice.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _sample_web(args: argparse.Namespace) -> int:
+    from crawlers.sampleweb.server import SampleWebServer
+
+    server = SampleWebServer(args.port)
+    print(f"sample web on {server.origin}; crawl it: GONGWEN_REPLAY={server.origin} scrapy crawl <source>")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+    return 0
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    from pipelines.schema import write_schema
+
+    print(write_schema())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The ledger: every URL a crawl asked for, and what came of it.
+
+Each detail page ends in exactly one of published, quarantined (with a reason) or failed (with
+the HTTP or network error). List pages, which carry no notice, end in followed or failed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Literal
+
+from crawlers.capture import Fetch
+from pipelines.captures import Crawl
+from pipelines.notice import Notice
+from pipelines.validate import Quarantined, build_notice
+
+OutcomeName = Literal["published", "quarantined", "failed", "followed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source_id: str
+    url: str
+    kind: str
+    outcome: OutcomeName
+    reason: str
+    http_status: int | None
+    notice_id: str | None
+    fetched_at: str
+
+
+def resolve(crawl: Crawl) -> tuple[list[Notice], list[Outcome]]:
+    """Read every page a crawl fetched; return the notices and one outcome per ledger row."""
+    responses = {r.record_id: r for r in crawl.responses()}
+    notices: dict[str, Notice] = {}
+    outcomes: list[Outcome] = []
+    for fetch in crawl.fetches():
+
+        def outcome(name: OutcomeName, reason: str, nid: str | None = None, fetch: Fetch = fetch) -> Outcome:
+            return Outcome(
+                crawl.source_id, fetch.url, fetch.kind, name, reason, fetch.status, nid, fetch.fetched_at
+            )
+
+        if fetch.outcome == "failed":
+            outcomes.append(outcome("failed", fetch.error or "failed"))
+            continue
+        if fetch.kind == "list":
+            outcomes.append(outcome("followed", ""))
+            continue
+        captured = responses.get(fetch.warc_record_id or "")
+        if captured is None:
+            missing = f"no WARC record {fetch.warc_record_id} in {crawl.warc_path.name}"
+            outcomes.append(outcome("failed", missing))
+            continue
+        try:
+            notice = build_notice(
+                captured.body,
+                captured.url,
+                source_id=crawl.source_id,
+                retrieved_at=captured.date,
+                content_type=captured.content_type,
+            )
+        except Quarantined as exc:
+            outcomes.append(outcome("quarantined", str(exc)))
+            continue
+        if notice.id in notices:
+            outcomes.append(outcome("quarantined", f"same page as {notices[notice.id].url}", notice.id))
+            continue
+        notices[notice.id] = notice
+        outcomes.append(outcome("published", "", notice.id))
+    return list(notices.values()), outcomes
+
+
+@dataclass(frozen=True)
+class Counts:
+    published: int
+    quarantined: int
+    failed: int
+    detail_pages: int
+    list_pages: int
+    list_failed: int
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> Counts:
+        detail = Counter(o.outcome for o in outcomes if o.kind == "detail")
+        lists = Counter(o.outcome for o in outcomes if o.kind == "list")
+        return cls(
+            published=detail["published"],
+            quarantined=detail["quarantined"],
+            failed=detail["failed"],
+            detail_pages=sum(detail.values()),
+            list_pages=sum(lists.values()),
+            list_failed=lists["failed"],
+        )
+
+    def summary(self) -> str:
+        return (
+            f"detail pages fetched {self.detail_pages} = published {self.published}"
+            f" + quarantined {self.quarantined} + failed {self.failed};"
+            f" list pages {self.list_pages} ({self.list_failed} failed)"
+        )
+
+
+def write_ledger(path: Path, outcomes: Iterable[Outcome]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Outcome)], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(asdict(o) for o in outcomes)
+    return path
