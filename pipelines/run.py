@@ -76,7 +76,8 @@ def crawl(sources: list[Source], workdir: Workdir, replay: str) -> None:
     workdir.root.mkdir(parents=True, exist_ok=True)
     settings.set("LOG_FILE", str(workdir.crawl_log))
     settings.set("LOG_FILE_APPEND", value=False)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
+    handlers: list[object] = []  # Scrapy holds signal handlers weakly: keep them alive here
     columns = (
         TextColumn("{task.description:<16}"),
         BarColumn(),
@@ -98,6 +99,7 @@ def crawl(sources: list[Source], workdir: Workdir, replay: str) -> None:
             def on_close(task: TaskID = task) -> None:
                 progress.update(task, total=progress.tasks[task].completed)
 
+            handlers += [on_item, on_close]
             crawler.signals.connect(on_item, signal=signals.item_scraped)
             crawler.signals.connect(on_close, signal=signals.spider_closed)
             process.crawl(crawler)
@@ -129,7 +131,8 @@ def release(sources: list[Source], workdir: Workdir, dataset_folder: Path) -> tu
 
 
 def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
-    env = {**os.environ, "GONGWEN_DATASET": str(dataset_folder.resolve()), "NO_MKDOCS_2_WARNING": "1"}
+    quiet = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # banners about MkDocs 2
+    env = {**os.environ, "GONGWEN_DATASET": str(dataset_folder.resolve()), **quiet}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
     command += ["-f", str(ROOT / "mkdocs.yml"), "-d", str(workdir.site.resolve())]
     subprocess.run(command, check=True, env=env)  # noqa: S603 (our own command line)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawlers.registry import get_source, load_sources
 from crawlers.replay import replay_url
-from crawlers.sampleweb.render import load_pages
+from crawlers.sampleweb.render import detail_url, load_pages
 from pipelines.captures import latest_crawl
 from tests.conftest import BIN, ROOT
 
@@ -30,12 +29,6 @@ def captures(tmp_path_factory: pytest.TempPathFactory, sample_web: str) -> Path:
     return folder
 
 
-def detail_url(source_id: str, path: str) -> str:
-    host = "www.gov.cn" if source_id == "govcn" else urlsplit(get_source(source_id).start_urls[0]).netloc
-    scheme = urlsplit(get_source(source_id).start_urls[0]).scheme
-    return f"{scheme}://{host}{path}"
-
-
 def test_replay_maps_real_urls_onto_the_sample_web() -> None:
     assert replay_url("http://127.0.0.1:8765", "https://www.gov.cn/zhengce/a.htm?x=1") == (
         "http://127.0.0.1:8765/www.gov.cn/zhengce/a.htm?x=1"
@@ -49,7 +42,7 @@ def test_every_detail_page_has_exactly_one_ledger_row(captures: Path, source_id:
     details = [f for f in crawl.fetches() if f.kind == "detail"]
     urls = [f.url for f in details]
     assert len(urls) == len(set(urls))
-    expected = {detail_url(source_id, p.path) for p in load_pages(source_id)}
+    expected = {detail_url(get_source(source_id), p) for p in load_pages(source_id)}
     assert set(urls) == expected
     assert all(f.outcome in {"fetched", "failed"} for f in details)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 import markupsafe
@@ -200,11 +200,11 @@ class SampleWeb:
             self._put(f"http://{host}/robots.txt", Resource(ROBOTS, "text/plain; charset=utf-8"))
         start = urlsplit(source.start_urls[0])
         host = start.netloc
-        detail_host = "www.gov.cn" if layout.family == "govcn" else host
         for page in pages:
-            self._put(f"http://{detail_host}{page.path}", page_resource(layout, page))
+            url = detail_url(source, page)
+            self._put(url, page_resource(layout, page))
             for a in page.attachments:
-                self._put(f"http://{detail_host}{a.href}", Resource(_fake_pdf(a.title), "application/pdf"))
+                self._put(urljoin(url, a.href), Resource(_fake_pdf(a.title), "application/pdf"))
         if layout.family == "govcn":
             self.dynamic[(host, start.path)] = lambda q: _govcn_api(pages, q)
         elif layout.family == "hanweb":
@@ -214,6 +214,13 @@ class SampleWeb:
             for n, resource in _list_pages(layout, start.path, pages):
                 self._put(f"http://{host}{layout.list_url(start.path, n)}", resource)
 
+
+
+def detail_url(source: Source, page: PageFile) -> str:
+    """The real URL of a notice page: on the start URL's host, or the detail host of an API."""
+    start = urlsplit(source.start_urls[0])
+    host = source.allowed_hosts[0] if LAYOUTS[source.id].family == "govcn" else start.netloc
+    return f"{start.scheme}://{host}{page.path}"
 
 
 def page_resource(layout: Layout, page: PageFile) -> Resource:

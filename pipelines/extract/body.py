@@ -1,0 +1,153 @@
+"""Finding the body container and turning it into clean paragraphs, without page chrome."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+
+from pipelines.extract.dom import Element, attr_words, is_hidden, lines_of, remove_keep_tail, tag_of
+from pipelines.normalise.text import cjk_count
+
+# Body containers used by the CMS families, most specific first (domain notes §4.2–4.7).
+BODY_SELECTORS: tuple[str, ...] = (
+    "#UCAP-CONTENT", "ucapcontent", ".trs_editor_view", ".TRS_UEDITOR", ".TRS_Editor", ".trs_editor",
+    "#zoom", "#Zoom", "#zoomcon", ".zoom", ".xxgk_content", ".article-content", ".article_content",
+    ".article_con", ".article-text", "#ivs_content", ".Article_content", ".main-txt", ".pages_content",
+    ".view-content", "#mainText", ".detail-content", ".pub-detail", ".content_box", ".content-main",
+    ".news_cont_d_wrap", "#info_content", ".art-con", ".artile_zw", ".jgzn_content", "#content", ".content",
+)
+# class/id words of page chrome inside or around a body container.
+NOISE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:share\w*|bdshare\w*|\w*print\w*|fontsize|font-size|zihao|\w*qrcode\w*|qr_container|"
+    r"\w*ewm|\w*crumb\w*|footer\w*|foot|xglj|related\w*|reldocuments|article-reldocuments|jiucuo|fujian|"
+    r"fjdown|attach\w*|article-attr|article-extended|article-btn|position|location|toolbar|pages_print|"
+    r"editor-info|bianji|xgwj|relevant)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Lines that are chrome wherever they appear.
+NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
+    r"^(?:您)?(?:当前|现在)?(?:所在)?(?:的)?位置[:：]",
+    r"(?:字体|字号)[:：]?\s*[【\[〔(（]?\s*大\s*中\s*小",
+    r"^分享到[:：]?",
+    r"^扫一扫",
+    r"^(?:浏览次数|访问量|访问次数|点击数|点击量|阅读次数|阅读量)[:：]",
+    r"^【?(?:责任编辑|编辑)[:：]",
+    r"网站标识码|ICP备|公网安备|ICP证",
+    r"^(?:主办|承办|版权所有|技术支持)[:：]",
+    r"\$\(['\"][^)]*\)\.\w+\(|var\s+\$\s*=\s*jQuery|document\.write\(",
+))
+# Words of a line made only of buttons: 【打印本页】 【关闭窗口】 【返回顶部】 …
+CHROME_WORDS = frozenset({
+    "打印", "打印本页", "打印此页", "关闭", "关闭窗口", "关闭本页", "返回顶部", "收藏", "我要纠错", "纠错",
+    "分享", "大", "中", "小", "默认", "简体", "繁体", "无障碍", "关怀版", "长者模式", "网站无障碍", "保存",
+    "上一篇", "下一篇",
+})
+_CHROME_SPLIT = re.compile(r"[\s【】\[\]|丨/、·]+")
+# A line after which nothing is text: related links, QR codes, print bars.
+CUT_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
+    r"^【?(?:相关链接|相关文件|相关报道|相关附件|相关稿件|关联稿件|相关解读|相关阅读|延伸阅读|相关新闻|相关信息)】?[:：]?$",
+    r"^扫一扫在手机",
+))
+
+
+def _best(candidates: list[Element]) -> Element | None:
+    scored = [(cjk_count(" ".join(el.itertext())), el) for el in candidates]
+    scored = [(score, el) for score, el in scored if score >= 10]
+    return max(scored, key=lambda pair: pair[0])[1] if scored else None
+
+
+def _between_markers(root: Element) -> Element | None:
+    """Hanweb: the nodes between <meta name="ContentStart"> and <meta name="ContentEnd">, in a new div."""
+    starts = root.xpath("//body//meta[@name='ContentStart']")
+    ends = root.xpath("//body//meta[@name='ContentEnd']")
+    if not starts or not ends or starts[0].getparent() is not ends[0].getparent():
+        return None
+    start, end = starts[0], ends[0]
+    holder = start.makeelement("div", {})
+    holder.text = start.tail
+    node = start.getnext()
+    while node is not None and node is not end:
+        holder.append(copy.deepcopy(node))
+        node = node.getnext()
+    return holder if cjk_count(" ".join(holder.itertext())) >= 10 else None
+
+
+_INLINE = frozenset({
+    "span", "font", "b", "strong", "em", "i", "u", "a", "sub", "sup", "small", "big", "label",
+})
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_PARAGRAPH = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br"})
+
+
+def _by_density(root: Element) -> Element | None:
+    """The element that directly holds the most non-link text (paragraphs count for their parent)."""
+    credit: Counter[Element] = Counter()
+    body = root.find("body")
+    chrome = {
+        node
+        for el in (body if body is not None else root).iter()
+        if tag_of(el) in _CHROME_TAGS or _is_noise_element(el)
+        for node in el.iter()
+    }
+    for el in (body if body is not None else root).iter():
+        if not tag_of(el) or tag_of(el) == "a" or el in chrome:
+            continue
+        pieces = [el.text or ""] + [child.tail or "" for child in el]
+        amount = sum(cjk_count(p) for p in pieces)
+        if amount < 2:
+            continue
+        holder = el
+        while holder.getparent() is not None and tag_of(holder) in _INLINE:
+            holder = holder.getparent()
+        if tag_of(holder) in _PARAGRAPH and holder.getparent() is not None:
+            holder = holder.getparent()
+        credit[holder] += amount
+    if not credit:
+        return None
+    best, score = credit.most_common(1)[0]
+    return best if score >= 10 else None
+
+
+def find_container(root: Element) -> tuple[Element | None, Element | None]:
+    """(the element holding the body text, the element of the page it lies in).
+
+    The first is a detached copy for Hanweb ContentStart/ContentEnd markers; the second is the
+    subtree to leave out when reading the rest of the page.
+    """
+    marked = _between_markers(root)
+    if marked is not None:
+        return marked, root.xpath("//body//meta[@name='ContentStart']")[0].getparent()
+    for selector in BODY_SELECTORS:
+        found = _best(root.cssselect(selector))
+        if found is not None:
+            return found, found
+    found = _by_density(root)
+    return found, found
+
+
+def _is_noise_element(el: Element) -> bool:
+    return is_hidden(el) or bool(NOISE_ATTR.search(attr_words(el)))
+
+
+def is_noise_line(line: str) -> bool:
+    if any(p.search(line) for p in NOISE_LINES):
+        return True
+    words = [w for w in _CHROME_SPLIT.split(line) if w]
+    return bool(words) and all(w in CHROME_WORDS for w in words)
+
+
+def body_lines(container: Element) -> list[str]:
+    """The container's paragraphs: chrome elements and lines removed, cut at related-links blocks."""
+    body = copy.deepcopy(container)
+    body.tail = None
+    for el in list(body.iter()):
+        if el is not body and tag_of(el) and el.getparent() is not None and _is_noise_element(el):
+            remove_keep_tail(el)
+    lines: list[str] = []
+    for line in lines_of(body):
+        if any(p.search(line) for p in CUT_LINES):
+            break
+        if not is_noise_line(line):
+            lines.append(line)
+    return lines

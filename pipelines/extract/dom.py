@@ -1,0 +1,122 @@
+"""Parsing with lxml and turning elements into lines of text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from pipelines.extract.decode import NotAPage
+from pipelines.normalise.text import CJK, normalise_line
+
+# lxml ships no type information; elements are typed as Any here.
+Element = Any
+
+# Elements whose content is never page text.
+DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+             "select", "textarea", "button", "input", "map", "audio", "video")
+# Elements that start and end a line of text.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "body", "html",
+    "ucapcontent",
+})
+CELL_TAGS = frozenset({"td", "th"})
+# Stands in the page's lines where the skipped body was.
+BODY_MARK = "\x00body\x00"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BREAK = "\x01"
+_SOURCE_BREAK = re.compile(r"[ \t]*[\r\n][\s]*")
+_WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d"  # CJK, its punctuation, full-width forms
+_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_WIDE}]){_BREAK}+(?=[{_WIDE}])")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse_html(text: str) -> Element:
+    """The document tree; comments, processing instructions and script-like elements removed."""
+    text = _XML_DECLARATION.sub("", text).replace("\x00", "")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise NotAPage(f"not HTML: lxml cannot parse it ({exc})") from exc
+    for node in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
+        remove_keep_tail(node)
+    for node in list(root.iter(*DROP_TAGS)):
+        remove_keep_tail(node)
+    return root
+
+
+def remove_keep_tail(node: Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    if tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def tag_of(el: Element) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def attr_words(el: Element) -> str:
+    """class and id of an element, as one string."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def is_hidden(el: Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def text_of(el: Element) -> str:
+    """All text of an element on one line, whitespace normalised (letter-spacing closed up)."""
+    return normalise_line(" ".join(el.itertext()))
+
+
+def _source_breaks(text: str) -> str:
+    """Line breaks of the HTML source are not lines of text: mark them for _join_source_breaks."""
+    return _SOURCE_BREAK.sub(_BREAK, text)
+
+
+def _join_source_breaks(text: str) -> str:
+    """A source line break between two CJK characters disappears (CSS segment-break rule); elsewhere it
+    is a space."""
+    return _BREAK_BETWEEN_CJK.sub("", text).replace(_BREAK, " ")
+
+
+def _walk(el: Element, out: list[str], skip: Element | None) -> None:
+    if el is skip:
+        out.append(f"\n{BODY_MARK}\n")
+        return
+    tag = tag_of(el)
+    if tag in BLOCK_TAGS:
+        out.append("\n")
+    elif tag in CELL_TAGS:
+        out.append(" \t ")
+    if el.text and tag:
+        out.append(_source_breaks(el.text))
+    for child in el:
+        _walk(child, out, skip)
+        if child.tail:
+            out.append(_source_breaks(child.tail))
+    if tag in BLOCK_TAGS or tag == "br":
+        out.append("\n")
+
+
+def lines_of(el: Element, skip: Element | None = None) -> list[str]:
+    """The element's text, one line per block (p, div, br, tr, li …), each line whitespace normalised,
+    empty lines dropped. A `skip` subtree is left out; a BODY_MARK line stands where it was."""
+    out: list[str] = []
+    _walk(el, out, skip)
+    lines = (normalise_line(line) for line in _join_source_breaks("".join(out)).split("\n"))
+    return [line for line in lines if line]

@@ -1,0 +1,112 @@
+"""Safe page text: escaped HTML for scraped strings, front matter, tables and relative links.
+
+Scraped text (titles, bodies, agencies, 文号, URLs …) is hostile. It goes only into raw HTML blocks
+(which Python-Markdown passes through untouched) after ``html.escape``; URLs become links only when
+they are http or https. Page titles go into YAML front matter, which mkdocs-material's templates
+print without escaping, so the characters that matter in HTML are swapped for full-width ones there.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+
+# Control characters, lone surrogates and non-characters: never meaningful in a notice, and some
+# break YAML or Python-Markdown's placeholders (STX/ETX).
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_WEB_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+_TITLE_SWAP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "`": "｀"})
+
+EMPTY = "—"
+
+
+def clean(value: object) -> str:
+    """The text without control characters (newlines and tabs are kept)."""
+    return _UNSAFE_CHARS.sub("", str(value))
+
+
+def esc(value: object) -> str:
+    """Escaped for HTML text or a quoted attribute, whitespace (newlines too) collapsed to spaces."""
+    return html.escape(" ".join(clean(value).split()), quote=True)
+
+
+def esc_or_empty(value: object) -> str:
+    """``esc(value)``, or a dash when the value is missing or blank."""
+    text = esc(value) if value is not None else ""
+    return text or EMPTY
+
+
+def web_url(value: object) -> str | None:
+    """The URL when it is an http or https URL without spaces; None for anything else."""
+    if value is None:
+        return None
+    url = clean(value)
+    return url if _WEB_URL.match(url) else None
+
+
+def external_link(url: object, text: object | None = None) -> str:
+    """An ``<a>`` to a scraped URL, or the URL as plain text when its scheme is not http(s)."""
+    label = esc(url if text is None else text) or esc(url)
+    href = web_url(url)
+    if href is None:
+        return label if text is None else f'{label} <span class="gw-url">{esc(url)}</span>'
+    return f'<a href="{esc(href)}" rel="nofollow noopener noreferrer">{label}</a>'
+
+
+def internal_link(href: str, text: object) -> str:
+    """An ``<a>`` to a page of this site (``href`` is built by this package, never scraped)."""
+    return f'<a href="{esc(href)}">{esc(text)}</a>'
+
+
+def relative(page_dir: str, target: str) -> str:
+    """``target`` (a site path like ``notices/abc/``) as seen from the page served at ``page_dir``.
+
+    Pages are served as directories (``use_directory_urls``): ``notices/index.md`` at ``notices/``,
+    ``notices/<id>.md`` at ``notices/<id>/``, ``index.md`` at the root (``""``).
+    """
+    return "../" * page_dir.count("/") + target
+
+
+def page_title(title: object) -> str:
+    """The title for front matter and ``<title>``: one line, with < > & " ' ` made full-width."""
+    return " ".join(clean(title).translate(_TITLE_SWAP).split()) or "(untitled)"
+
+
+def front_matter(title: object, **extra: object) -> str:
+    """YAML front matter; every value is a JSON string or list (JSON is YAML)."""
+    lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def block(lines: Iterable[str], css_class: str) -> str:
+    """A raw HTML block: ``<div>`` lines ``</div>`` with no blank line, so Markdown leaves it alone."""
+    body = "\n".join(line for line in lines if line.strip())
+    if "\n\n" in body or "\n \n" in body:
+        raise ValueError("a raw HTML block must not contain blank lines")
+    return f'<div class="{esc(css_class)}">\n{body}\n</div>\n\n'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """HTML table lines. Headers are escaped here; cells must already be HTML (escaped by the caller).
+
+    The table has no class attribute: mkdocs-material styles ``table:not([class])``.
+    """
+    lines = ["<table>", "<thead><tr>"]
+    lines += [f"<th>{esc(h)}</th>" for h in headers]
+    lines += ["</tr></thead>", "<tbody>"]
+    lines += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    lines.append("</tbody></table>")
+    return lines
+
+
+def human_size(size: int) -> str:
+    """Bytes in B, KB, MB or GB (1024-based), as a reader wants to see it."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

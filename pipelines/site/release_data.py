@@ -1,0 +1,139 @@
+"""Read what the site is built from: the latest release of a dataset folder and the published schemas.
+
+A fresh clone has no release: ``load_release`` then returns None and the pages say so. Anything
+that would become a path in the site (versions, file names, notice ids) is checked first, and every
+file to be copied must match the sha256 its ``datapackage.json`` records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.schema import ROOT, SCHEMA_DIR
+
+VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+NOTICE_ID = re.compile(r"^[0-9a-f]{16}$")
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """One file of a published version, as its datapackage.json describes it."""
+
+    name: str
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A version listed in index.json; ``files`` is empty when its folder is not on disk."""
+
+    version: str
+    created: str
+    notices: int | None
+    files: tuple[VersionFile, ...]
+
+
+@dataclass(frozen=True)
+class Release:
+    """The latest version's notices and package, with every version of the dataset (oldest first)."""
+
+    version: str
+    created: str
+    notices: list[Record]
+    package: Record
+    versions: list[VersionInfo]
+
+
+def dataset_folder(environ: Mapping[str, str], root: Path = ROOT) -> Path:
+    """``$GONGWEN_DATASET`` when set, else ``datasets/notices`` of the repository."""
+    chosen = environ.get("GONGWEN_DATASET", "").strip()
+    return Path(chosen).resolve() if chosen else root / "datasets" / "notices"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _checked_version(value: object, where: Path) -> str:
+    version = str(value).strip()
+    if not VERSION.match(version):
+        raise ValueError(f"{where}: {version!r} is not a MAJOR.MINOR.PATCH version")
+    return version
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def version_files(folder: Path) -> tuple[VersionFile, ...]:
+    """The resources of ``folder/datapackage.json`` and the descriptor, each checked against its hash."""
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return ()
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    files = []
+    for resource in package.get("resources", []):
+        name = str(resource.get("path", ""))
+        if not FILE_NAME.match(name):
+            raise ValueError(f"{descriptor}: resource path {name!r} is not a plain file name")
+        data = (folder / name).read_bytes()
+        digest = _sha256(data)
+        if resource.get("hash") != f"sha256:{digest}" or resource.get("bytes") != len(data):
+            raise ValueError(f"{folder / name} does not match the hash and bytes in {descriptor}")
+        files.append(VersionFile(name, folder / name, len(data), digest))
+    data = descriptor.read_bytes()
+    files.append(VersionFile(descriptor.name, descriptor, len(data), _sha256(data)))
+    return tuple(files)
+
+
+def load_release(folder: Path) -> Release | None:
+    """The latest release in a dataset folder, or None when nothing has been published there yet."""
+    pointer = folder / "latest"
+    if not pointer.is_file():
+        return None
+    latest = _checked_version(pointer.read_text(encoding="utf-8"), pointer)
+    release_dir = folder / latest
+    package: Record = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
+    notices: list[Record] = json.loads((release_dir / "notices.json").read_text(encoding="utf-8"))
+    for record in notices:
+        if not NOTICE_ID.match(str(record.get("id", ""))):
+            raise ValueError(f"{release_dir}: notice id {record.get('id')!r} is not 16 hex digits")
+    index_path = folder / "index.json"
+    entries: list[Record] = []
+    if index_path.is_file():
+        entries = json.loads(index_path.read_text(encoding="utf-8")).get("versions", [])
+    versions = [
+        VersionInfo(
+            version=(v := _checked_version(entry.get("version"), index_path)),
+            created=str(entry.get("created", "")),
+            notices=entry.get("notices") if isinstance(entry.get("notices"), int) else None,
+            files=version_files(folder / v),
+        )
+        for entry in entries
+    ]
+    if latest not in {v.version for v in versions}:
+        created = str(package.get("created", ""))
+        versions.append(VersionInfo(latest, created, len(notices), version_files(release_dir)))
+    versions.sort(key=lambda v: version_key(v.version))
+    return Release(latest, str(package.get("created", "")), notices, package, versions)
+
+
+def published_schemas(schema_dir: Path = SCHEMA_DIR) -> list[tuple[str, Path]]:
+    """``(version, path)`` of every ``schema/<version>/notice.schema.json``, oldest first."""
+    found = [
+        (path.parent.name, path)
+        for path in schema_dir.glob("*/notice.schema.json")
+        if VERSION.match(path.parent.name)
+    ]
+    return sorted(found, key=lambda item: version_key(item[0]))

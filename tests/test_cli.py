@@ -1,0 +1,56 @@
+"""`gongwen parse`: one saved page to one Notice as JSON, with the pipeline's own extractor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from crawlers.sampleweb.render import PAGES_DIR, render_notice
+from tests.conftest import BIN
+
+
+def parse(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BIN / "gongwen", "parse", *args], capture_output=True, text=True, check=False)
+
+
+def test_parse_prints_the_notice_as_utf8_json(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(render_notice("sc_meishan", PAGES_DIR / "sc_meishan" / "seed-001.toml"))
+    result = parse(page, "--url", "https://www.ms.gov.cn/info/1046/50078.htm")
+    assert result.returncode == 0, result.stderr
+    assert "眉府办发〔2022〕17号" in result.stdout  # UTF-8 text, not \u escapes
+    notice = json.loads(result.stdout)
+    assert notice["doc_number"] == "眉府办发〔2022〕17号"
+    assert notice["written_date"] == "2022-03-29"
+    assert notice["published_date"] == "2022-03-30"
+    assert notice["source_id"] == "www.ms.gov.cn"
+    assert notice["url"] == "https://www.ms.gov.cn/info/1046/50078.htm"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("empty.html", b""),
+        ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"),
+        ("data.json", b'{"title": "not a page"}'),
+    ],
+)
+def test_parse_refuses_what_is_not_html_with_status_2_and_one_line(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    page = tmp_path / name
+    page.write_bytes(content)
+    result = parse(page)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(page) in result.stderr
+
+
+def test_parse_of_an_unreadable_file_is_status_2(tmp_path: Path) -> None:
+    result = parse(tmp_path / "missing.html")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,348 @@
+"""The site: `mkdocs build --strict` on a small release and on a fresh clone, and what users rely on.
+
+Each scenario is built once (module-scoped fixtures) by the real mkdocs in a subprocess, with
+GONGWEN_DATASET pointing at a dataset folder in tmp. One notice is hostile: its scraped fields hold
+scripts, event handlers, javascript: links and template syntax, which must reach the page as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+import yaml
+
+from pipelines.notice import FlagCode, Notice, notice_id, sha256_text
+from pipelines.release import Dataset, publish
+from pipelines.site.generate import generate
+from pipelines.site.markup import external_link, front_matter, web_url
+from pipelines.site.pages import FLAG_EXPLANATIONS
+from tests.conftest import BIN, ROOT
+
+HOSTILE = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "{{ config }}",
+    "{% raw %}",
+)
+HOSTILE_TITLE = "关于" + " ".join(HOSTILE) + "的通知"
+
+
+def make_notice(url: str, **fields: Any) -> Notice:
+    body = fields.pop("body_text", "各有关单位：\n现将有关事项通知如下。")
+    values: dict[str, Any] = {
+        "id": notice_id(url),
+        "source_id": "sc_meishan",
+        "url": url,
+        "retrieved_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "title": "眉山市人民政府办公室关于做好防汛工作的通知",
+        "doc_number": None,
+        "doc_number_raw": None,
+        "doc_number_parts": None,
+        "index_number": None,
+        "issuing_agency": None,
+        "doc_type": "通知",
+        "genre": None,
+        "written_date": None,
+        "published_date": None,
+        "validity": None,
+        "topic": None,
+        "addressees": [],
+        "body_text": body,
+        "attachments": [],
+        "script": "hans",
+        "content_sha256": sha256_text(body),
+        "quality_flags": [],
+    }
+    return Notice.model_validate({**values, **fields})
+
+
+MEISHAN = make_notice(
+    "https://www.ms.gov.cn/info/1046/10001.htm",
+    doc_number="眉府办发〔2022〕17号",
+    doc_number_raw="眉府办发[2022]17号",
+    doc_number_parts={"issuer_code": "眉府办发", "year": 2022, "serial": 17},
+    index_number="971045726/szfb/2022-00078",
+    issuing_agency="眉山市人民政府办公室",
+    written_date="2022-03-29",
+    published_date="2022-03-30",
+    validity="有效",
+    addressees=["各县（区）人民政府", "市级各部门"],
+    attachments=[{"title": "防汛工作责任表.xls", "url": "https://www.ms.gov.cn/files/a.xls"}],
+    quality_flags=[{"code": "doc_number_nonstandard", "message": "printed with [] brackets"}],
+)
+GOVCN = make_notice(
+    "https://www.gov.cn/zhengce/content/2018-10/10/content_5329250.htm",
+    source_id="govcn",
+    title="国务院关于同意设立中国（海南）自由贸易试验区的批复",
+    doc_number="国函〔2018〕119号",
+    doc_number_raw="国函〔2018〕119号",
+    doc_number_parts={"issuer_code": "国函", "year": 2018, "serial": 119},
+    issuing_agency="国务院",
+    doc_type="批复",
+    written_date="2018-09-24",
+    published_date="2018-10-16",
+)
+SHANDONG = make_notice(
+    "http://www.shandong.gov.cn/art/2024/5/1/art_97564_1.html",
+    source_id="sd_province",
+    title="全省安全生产工作会议召开",
+    doc_type=None,
+    published_date="2024-05-01",
+)
+HOSTILE_NOTICE = make_notice(
+    "http://www.qbj.gov.cn/qbjq/c142988/2025-01/01/content_1.shtml",
+    source_id="sc_qingbaijiang",
+    title=HOSTILE_TITLE,
+    body_text="\n".join(HOSTILE),
+    doc_number="<script>alert(1)</script>〔2025〕1号",
+    doc_number_raw="<img src=x onerror=alert(1)>〔2025〕1号",
+    doc_number_parts={"issuer_code": "<script>alert(1)</script>", "year": 2025, "serial": 1},
+    index_number="{{ config }}",
+    issuing_agency="<img src=x onerror=alert(1)>",
+    genre="{% raw %}",
+    published_date="2025-01-01",
+    topic="[click](javascript:alert(1))",
+    addressees=["<script>alert(1)</script>", "[click](javascript:alert(1))"],
+    attachments=[{"title": "<img src=x onerror=alert(1)>", "url": 'https://www.qbj.gov.cn/a.pdf?x="><script>alert(1)</script>'}],
+    quality_flags=[{"code": "spam_injection", "message": "<script>alert(1)</script>"}],
+)
+
+
+@dataclass(frozen=True)
+class Built:
+    dataset: Path
+    site: Path
+
+    def html(self, path: str) -> Any:
+        return lxml.html.parse(str(self.site / path)).getroot()
+
+    def text(self, path: str) -> str:
+        return " ".join(self.html(path).cssselect("article")[0].text_content().split())
+
+
+def new_dataset(folder: Path) -> Dataset:
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", folder)
+    return Dataset.load(folder)
+
+
+def mkdocs_build(dataset: Path, out: Path) -> None:
+    env = {**os.environ, "GONGWEN_DATASET": str(dataset), "NO_MKDOCS_2_WARNING": "1",
+           "DISABLE_MKDOCS_2_WARNING": "true"}
+    result = subprocess.run(
+        [BIN / "mkdocs", "build", "--strict", "-f", ROOT / "mkdocs.yml", "-d", out],
+        capture_output=True, text=True, check=False, env=env, cwd=out.parent, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    tmp = tmp_path_factory.mktemp("site")
+    dataset = new_dataset(tmp / "notices")
+    assert publish(dataset, [MEISHAN, GOVCN, SHANDONG]).version == "1.0.0"
+    assert publish(dataset, [MEISHAN, GOVCN, SHANDONG, HOSTILE_NOTICE]).version == "1.1.0"
+    mkdocs_build(dataset.folder, tmp / "site")
+    return Built(dataset.folder, tmp / "site")
+
+
+@pytest.fixture(scope="module")
+def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    tmp = tmp_path_factory.mktemp("empty")
+    dataset = new_dataset(tmp / "notices")
+    mkdocs_build(dataset.folder, tmp / "site")
+    return Built(dataset.folder, tmp / "site")
+
+
+# --- what users rely on -----------------------------------------------------------------------------
+
+
+def test_every_notice_has_a_permanent_page_with_its_number_dates_and_source_link(released: Built) -> None:
+    page = f"notices/{MEISHAN.id}/index.html"
+    text = released.text(page)
+    assert MEISHAN.title in text
+    assert "眉府办发〔2022〕17号" in text
+    assert "眉府办发[2022]17号" in text  # the raw 文号, as it differs
+    assert "971045726/szfb/2022-00078" in text
+    assert "2022-03-29" in text
+    assert "2022-03-30" in text
+    assert "各县（区）人民政府、市级各部门" in text
+    assert "2026-01-02T03:04:05Z" in text
+    assert "sc_meishan" in text
+    assert "文号写法不符合" in text  # the quality flag in plain words
+    hrefs = [a.get("href") for a in released.html(page).cssselect("article a")]
+    assert str(MEISHAN.url) in hrefs
+    assert "https://www.ms.gov.cn/files/a.xls" in hrefs
+    paragraphs = [p.text_content() for p in released.html(page).cssselect(".gw-body p")]
+    assert paragraphs == MEISHAN.body_text.split("\n")
+    for notice in (GOVCN, SHANDONG, HOSTILE_NOTICE):
+        assert (released.site / "notices" / notice.id / "index.html").exists()
+
+
+def test_home_page_counts_notices_per_source_and_lists_the_newest(released: Built) -> None:
+    home = released.html("index.html")
+    rows = {
+        row.cssselect("td")[0].text_content(): row.cssselect("td")[-1].text_content()
+        for row in home.cssselect(".gw-sources tbody tr")
+    }
+    assert rows["眉山市人民政府 政府信息公开"] == "1"
+    assert rows["中国政府网 政策文件库"] == "1"
+    assert rows["新乡高新技术产业开发区管理委员会 政策文件"] == "0"
+    assert rows["合计 Total"] == "4"
+    newest = [row.cssselect("td")[3].text_content() for row in home.cssselect(".gw-notices tbody tr")]
+    assert newest == ["2025-01-01", "2024-05-01", "2022-03-30", "2018-10-16"]
+    assert "1.1.0" in released.text("index.html")
+
+
+def test_notice_list_is_newest_first_and_every_generated_link_resolves(released: Built) -> None:
+    rows = released.html("notices/index.html").cssselect("tbody tr")
+    dates = [row.cssselect("td")[3].text_content() for row in rows]
+    assert dates == sorted(dates, reverse=True)
+    pages = ["index.html", "notices/index.html", "sources/index.html", "downloads/index.html",
+             "schema/index.html", f"notices/{MEISHAN.id}/index.html"]
+    for page in pages:
+        for a in released.html(page).cssselect("article a[href]"):
+            href = a.get("href")
+            if urlsplit(href).scheme or href.startswith("#"):
+                continue
+            target = (released.site / page).parent / unquote(urlsplit(href).path)
+            target = target / "index.html" if href.split("#")[0].endswith("/") else target
+            assert target.resolve().is_file(), f"{page}: {href}"
+
+
+def test_downloads_list_every_version_with_checksums_and_the_files_are_on_the_site(released: Built) -> None:
+    text = released.text("downloads/index.html")
+    for version in ("1.0.0", "1.1.0"):
+        assert version in text
+        package = json.loads((released.dataset / version / "datapackage.json").read_text(encoding="utf-8"))
+        for resource in package["resources"]:
+            sha = resource["hash"].removeprefix("sha256:")
+            assert sha in text
+            copied = released.site / "downloads" / version / resource["path"]
+            assert copied.read_bytes() == (released.dataset / version / resource["path"]).read_bytes()
+            assert hashlib.sha256(copied.read_bytes()).hexdigest() == sha
+        assert (released.site / "downloads" / version / "datapackage.json").is_file()
+    assert "read_csv_auto" in text
+    assert "pd.read_csv" in text
+
+
+def test_schema_page_documents_every_field_and_the_schema_file_is_on_the_site(released: Built) -> None:
+    page = released.html("schema/index.html")
+    documented = {code.text_content() for code in page.cssselect(".gw-schema td:first-child code")}
+    assert set(Notice.model_fields) <= documented
+    published = json.loads((ROOT / "schema" / "1.0.0" / "notice.schema.json").read_text(encoding="utf-8"))
+    assert published["$id"] in released.text("schema/index.html")
+    copied = released.site / "schema" / "1.0.0" / "notice.schema.json"
+    assert copied.read_bytes() == (ROOT / "schema" / "1.0.0" / "notice.schema.json").read_bytes()
+    types = {row.cssselect("td")[0].text_content(): row.cssselect("td")[1].text_content()
+             for row in page.cssselect(".gw-schema tbody tr")}
+    assert types["doc_number"] == "string or null"
+    assert types["attachments"] == "list of Attachment"
+    examples = {row.cssselect("td")[0].text_content(): row.cssselect("td")[3].text_content()
+                for row in page.cssselect(".gw-schema tbody tr") if len(row.cssselect("td")) == 4}
+    assert examples["published_date"] == "2025-01-01"  # from the newest notice
+    assert examples["validity"] == "有效"  # from the newest notice that has one
+
+
+def test_sources_page_lists_every_registered_source_with_its_terms(released: Built) -> None:
+    text = released.text("sources/index.html")
+    for fragment in ("govcn", "repost_qqjl", "xxgk_table", "https://www.ms.gov.cn/zwgk/zcwj/szfbwj.htm",
+                     "Article 5 of the Copyright Law"):
+        assert fragment in text
+
+
+# --- hostile content ----------------------------------------------------------------------------------
+
+
+def _built_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_hostile_notice_renders_as_text(released: Built) -> None:
+    for path in _built_pages(released.site):
+        root = lxml.html.parse(str(path)).getroot()
+        for script in root.iter("script"):
+            assert "alert" not in (script.text or ""), path
+        assert not root.xpath("//*[@onerror]"), path
+        hrefs = [(a.get("href") or "").strip().lower() for a in root.iter("a")]
+        assert not [href for href in hrefs if href.startswith("javascript")], path
+
+    page = f"notices/{HOSTILE_NOTICE.id}/index.html"
+    root = released.html(page)
+    assert root.cssselect("article h1")[0].text_content() == HOSTILE_TITLE
+    paragraphs = [p.text_content() for p in root.cssselect(".gw-body p")]
+    assert paragraphs == list(HOSTILE)
+    text = released.text(page)
+    assert "[click](javascript:alert(1))" in text
+    assert "{{ config }}" in text
+    assert "<img src=x onerror=alert(1)>" in text
+    # mkdocs-material prints the page title unescaped into <title>: the front matter neutralises it.
+    title = root.find(".//title").text_content()
+    assert "＜script＞alert(1)＜/script＞" in title
+    assert "<" not in title
+
+
+def test_only_http_and_https_urls_become_links() -> None:
+    assert 'href="https://example.gov.cn/a?b=1&amp;c=%22"' in external_link("https://example.gov.cn/a?b=1&c=%22")
+    for url in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
+                "vbscript:x", "//evil.example", "https:// spaced", "http://x\njavascript:alert(1)"):
+        assert web_url(url) is None
+        assert "href" not in external_link(url, "标题")
+        assert "<b>" not in external_link(url)
+
+
+def test_front_matter_title_is_json_yaml_without_html_characters() -> None:
+    text = front_matter('</title><script>alert("1")</script>\n\u2028{{ config }} & \x00\x85')
+    data = yaml.safe_load(text.split("---\n")[1])
+    assert data["title"] == "＜/title＞＜script＞alert(＂1＂)＜/script＞ {{ config }} ＆"
+
+
+def test_every_flag_code_is_explained() -> None:
+    assert set(FLAG_EXPLANATIONS) == set(FlagCode)
+
+
+def test_scraped_text_reaches_markdown_only_inside_raw_html_blocks(tmp_path: Path) -> None:
+    """Outside front matter and the ``<div class="gw-…">`` blocks (kept as they are by Markdown) no
+    scraped text appears."""
+    dataset = new_dataset(tmp_path / "notices")
+    publish(dataset, [HOSTILE_NOTICE])
+    pages: dict[str, bytes] = {}
+    generate(pages.__setitem__, dataset.folder)
+    assert f"notices/{HOSTILE_NOTICE.id}.md" in pages
+    for name, data in pages.items():
+        if not name.endswith(".md"):
+            continue
+        for chunk in data.decode("utf-8").split("\n\n"):
+            if chunk.startswith('<div class="gw-') and chunk.endswith("</div>"):
+                assert "<script" not in chunk, name
+                assert "<img" not in chunk, name
+                continue
+            if chunk.startswith("---\ntitle: "):  # front matter: a JSON string without < > &
+                assert not set("<>&") & set(chunk), name
+                continue
+            for fragment in ("alert", "{{", "{%", "onerror"):
+                assert fragment not in chunk, (name, chunk)
+
+
+# --- a fresh clone ---------------------------------------------------------------------------------
+
+
+def test_a_fresh_clone_builds_and_says_there_is_no_release(fresh_clone: Built) -> None:
+    for page in ("index.html", "notices/index.html", "downloads/index.html"):
+        assert "No release yet" in fresh_clone.text(page)
+    assert (fresh_clone.site / "schema" / "1.0.0" / "notice.schema.json").is_file()
+    assert (fresh_clone.site / "glossary" / "index.html").is_file()
+    assert (fresh_clone.site / "about" / "index.html").is_file()
+    assert not (fresh_clone.site / "downloads" / "1.0.0").exists()
