@@ -139,6 +139,12 @@ def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
     return workdir.site
 
 
+def _shown(path: Path) -> Path:
+    """A path as a person would type it: relative to the current folder when inside it."""
+    resolved = path.resolve()
+    return resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
+
+
 def run(workdir: Workdir, *, live: bool = False, dataset_folder: Path = DATASETS / "notices") -> Counts:
     """Crawl every source (the sample web unless live), release, build the site; print where."""
     sources = load_sources()
@@ -153,8 +159,8 @@ def run(workdir: Workdir, *, live: bool = False, dataset_folder: Path = DATASETS
     console.rule("site")
     site = build_site(workdir, dataset_folder)
     state = "new version" if published.new else "unchanged, nothing published"
-    print(f"release:  {published.folder} ({published.version}, {state})")
-    print(f"site:     {site}/index.html  (serve it: python -m http.server -d {site})")
-    print(f"ledger:   {workdir.ledger}")
+    print(f"release:  {_shown(published.folder)} ({published.version}, {state})")
+    print(f"site:     {_shown(site)}/index.html  (serve it: python -m http.server -d {_shown(site)})")
+    print(f"ledger:   {_shown(workdir.ledger)}")
     print(f"counts:   {counts.summary()}")
     return counts

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,33 +60,50 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return Run(tmp / "build", dataset, result.stdout)
 
 
+def make_notice(url: str, **fields: Any) -> Notice:
+    """A valid Notice read from ``url``; ``fields`` override the defaults (id and hash follow)."""
+    body = fields.pop("body_text", "各有关单位：\n现将有关事项通知如下。")
+    values: dict[str, Any] = {
+        "id": notice_id(url),
+        "source_id": "sc_meishan",
+        "url": url,
+        "retrieved_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "title": "眉山市人民政府办公室关于做好防汛工作的通知",
+        "doc_number": None,
+        "doc_number_raw": None,
+        "doc_number_parts": None,
+        "index_number": None,
+        "issuing_agency": None,
+        "doc_type": "通知",
+        "genre": None,
+        "written_date": None,
+        "published_date": None,
+        "validity": None,
+        "topic": None,
+        "addressees": [],
+        "body_text": body,
+        "attachments": [],
+        "script": "hans",
+        "content_sha256": sha256_text(body),
+        "quality_flags": [],
+    }
+    return Notice.model_validate({**values, **fields})
+
+
 @pytest.fixture
 def valid_record() -> dict[str, object]:
     """A Notice as JSON, valid against the model and the published schema."""
-    body = "各县（区）人民政府：\n现将有关事项通知如下。"
-    url = "https://www.ms.gov.cn/info/1046/10001.htm"
-    notice = Notice(
-        id=notice_id(url),
-        source_id="sc_meishan",
-        url=url,
-        retrieved_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        title="眉山市人民政府办公室关于做好防汛工作的通知",
+    return make_notice(
+        "https://www.ms.gov.cn/info/1046/10001.htm",
+        body_text="各县（区）人民政府：\n现将有关事项通知如下。",
         doc_number="眉府办发〔2022〕17号",
         doc_number_raw="眉府办发[2022]17号",
         doc_number_parts={"issuer_code": "眉府办发", "year": 2022, "serial": 17},
         index_number="971045726/szfb/2022-00078",
         issuing_agency="眉山市人民政府办公室",
-        doc_type="通知",
-        genre=None,
         written_date="2022-03-29",
         published_date="2022-03-30",
         validity="有效",
-        topic=None,
         addressees=["各县（区）人民政府"],
-        body_text=body,
-        attachments=[],
-        script="hans",
-        content_sha256=sha256_text(body),
         quality_flags=[{"code": "doc_number_nonstandard", "message": "printed with [] brackets"}],
-    )
-    return notice.model_dump(mode="json")
+    ).model_dump(mode="json")

@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,12 +21,12 @@ import lxml.html
 import pytest
 import yaml
 
-from pipelines.notice import FlagCode, Notice, notice_id, sha256_text
+from pipelines.notice import FlagCode, Notice
 from pipelines.release import Dataset, publish
 from pipelines.site.generate import generate
 from pipelines.site.markup import external_link, front_matter, web_url
 from pipelines.site.pages import FLAG_EXPLANATIONS
-from tests.conftest import BIN, ROOT
+from tests.conftest import BIN, ROOT, make_notice
 
 HOSTILE = (
     "<script>alert(1)</script>",
@@ -37,35 +36,6 @@ HOSTILE = (
     "{% raw %}",
 )
 HOSTILE_TITLE = "关于" + " ".join(HOSTILE) + "的通知"
-
-
-def make_notice(url: str, **fields: Any) -> Notice:
-    body = fields.pop("body_text", "各有关单位：\n现将有关事项通知如下。")
-    values: dict[str, Any] = {
-        "id": notice_id(url),
-        "source_id": "sc_meishan",
-        "url": url,
-        "retrieved_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        "title": "眉山市人民政府办公室关于做好防汛工作的通知",
-        "doc_number": None,
-        "doc_number_raw": None,
-        "doc_number_parts": None,
-        "index_number": None,
-        "issuing_agency": None,
-        "doc_type": "通知",
-        "genre": None,
-        "written_date": None,
-        "published_date": None,
-        "validity": None,
-        "topic": None,
-        "addressees": [],
-        "body_text": body,
-        "attachments": [],
-        "script": "hans",
-        "content_sha256": sha256_text(body),
-        "quality_flags": [],
-    }
-    return Notice.model_validate({**values, **fields})
 
 
 MEISHAN = make_notice(
