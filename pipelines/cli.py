@@ -11,9 +11,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from crawlers.registry import get_source, load_sources
+from crawlers.sampleweb.render import PAGES_DIR
 from pipelines.release import DATASETS
 
 WORKDIR_HELP = "where captures, the ledger, logs and the built site go (default: build)"
+PAGES_HELP = "the sample web's page files (default: crawlers/sampleweb/pages)"
 DATASET_HELP = "the dataset folder, holding dataset.toml and its versions (default: datasets/notices)"
 
 
@@ -23,12 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     run_p = commands.add_parser("run", help="crawl → release → site, on the sample web unless --live")
     run_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
+    run_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
     run_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     run_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
 
     crawl_p = commands.add_parser("crawl", help="crawl sources (all unless named) into WARC captures")
     crawl_p.add_argument("sources", nargs="*", help="source ids from crawlers/sources.toml")
     crawl_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
+    crawl_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
     crawl_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
 
     release_p = commands.add_parser("release", help="read the latest captures and publish a dataset version")
@@ -45,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     serve_p = commands.add_parser("sample-web", help="serve the sample web on 127.0.0.1 until interrupted")
     serve_p.add_argument("--port", type=int, default=8765)
+    serve_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
 
     commands.add_parser("schema", help="write schema/<version>/notice.schema.json from the model")
 
@@ -64,19 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.run import Workdir, run
 
-    run(Workdir(args.workdir), live=args.live, dataset_folder=args.dataset)
+    run(Workdir(args.workdir), live=args.live, dataset_folder=args.dataset, pages_dir=args.sample_pages)
     return 0
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    from pipelines.run import Workdir, crawl, sample_web
+    from pipelines.run import Workdir, crawl_sources
 
     sources = [get_source(s) for s in args.sources] if args.sources else load_sources()
-    if args.live:
-        crawl(sources, Workdir(args.workdir), replay="")
-    else:
-        with sample_web() as origin:
-            crawl(sources, Workdir(args.workdir), replay=origin)
+    crawl_sources(sources, Workdir(args.workdir), live=args.live, pages_dir=args.sample_pages)
     return 0
 
 
@@ -121,7 +122,7 @@ def _parse(args: argparse.Namespace) -> int:
 def _sample_web(args: argparse.Namespace) -> int:
     from crawlers.sampleweb.server import SampleWebServer
 
-    server = SampleWebServer(args.port)
+    server = SampleWebServer(args.port, args.sample_pages)
     print(f"sample web on {server.origin}; crawl it: GONGWEN_REPLAY={server.origin} scrapy crawl <source>")
     try:
         server.serve_forever()

@@ -19,6 +19,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawlers.capture import Fetch
 from crawlers.registry import Source, load_sources
+from crawlers.sampleweb.render import PAGES_DIR
 from crawlers.sampleweb.server import SampleWebServer
 from pipelines.captures import latest_crawl
 from pipelines.ledger import Counts, Outcome, resolve, write_ledger
@@ -53,9 +54,9 @@ class Workdir:
 
 
 @contextmanager
-def sample_web(port: int = 0) -> Iterator[str]:
+def sample_web(port: int = 0, pages_dir: Path = PAGES_DIR) -> Iterator[str]:
     """Serve the sample web on 127.0.0.1 for the duration; yields its origin."""
-    server = SampleWebServer(port).start()
+    server = SampleWebServer(port, pages_dir).start()
     try:
         yield server.origin
     finally:
@@ -145,15 +146,28 @@ def _shown(path: Path) -> Path:
     return resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
 
 
-def run(workdir: Workdir, *, live: bool = False, dataset_folder: Path = DATASETS / "notices") -> Counts:
-    """Crawl every source (the sample web unless live), release, build the site; print where."""
-    sources = load_sources()
-    console.rule("crawl" + (" (live sites)" if live else " (sample web on 127.0.0.1)"))
+def crawl_sources(
+    sources: list[Source], workdir: Workdir, *, live: bool, pages_dir: Path = PAGES_DIR
+) -> None:
+    """Crawl the real sites when live, else the sample web rendered from ``pages_dir``."""
     if live:
         crawl(sources, workdir, replay="")
     else:
-        with sample_web() as origin:
+        with sample_web(pages_dir=pages_dir) as origin:
             crawl(sources, workdir, replay=origin)
+
+
+def run(
+    workdir: Workdir,
+    *,
+    live: bool = False,
+    dataset_folder: Path = DATASETS / "notices",
+    pages_dir: Path = PAGES_DIR,
+) -> Counts:
+    """Crawl every source (the sample web unless live), release, build the site; print where."""
+    sources = load_sources()
+    console.rule("crawl" + (" (live sites)" if live else " (sample web on 127.0.0.1)"))
+    crawl_sources(sources, workdir, live=live, pages_dir=pages_dir)
     console.rule("release")
     published, counts = release(sources, workdir, dataset_folder)
     console.rule("site")

@@ -123,9 +123,9 @@ def _attachment_href(source_id: str, folder: str, page_name: str, file: str) -> 
     return f"{folder}/{page_name}-{file}"
 
 
-def load_pages(source_id: str) -> list[PageFile]:
+def load_pages(source_id: str, pages_dir: Path = PAGES_DIR) -> list[PageFile]:
     """The source's notice pages, newest first (list pages show them in this order)."""
-    pages = [load_page(source_id, p) for p in sorted((PAGES_DIR / source_id).glob("*.toml"))]
+    pages = [load_page(source_id, p) for p in sorted((pages_dir / source_id).glob("*.toml"))]
     return sorted(pages, key=lambda p: (p.sort_date, p.name), reverse=True)
 
 
@@ -171,7 +171,9 @@ LAYOUTS: dict[str, Layout] = {
 class SampleWeb:
     """Every resource of the sample web, keyed by host and path (with query)."""
 
-    def __init__(self, sources: list[Source] | None = None) -> None:
+    def __init__(self, sources: list[Source] | None = None, pages_dir: Path = PAGES_DIR) -> None:
+        """Render the sources' sites from the page files in ``pages_dir`` (a copy may differ)."""
+        self.pages_dir = pages_dir
         self.resources: dict[tuple[str, str], Resource] = {}
         self.dynamic: dict[tuple[str, str], Callable[[dict[str, str]], Resource]] = {}
         for source in sources or load_sources():
@@ -195,7 +197,7 @@ class SampleWeb:
 
     def _add_source(self, source: Source) -> None:
         layout = LAYOUTS[source.id]
-        pages = load_pages(source.id)
+        pages = load_pages(source.id, self.pages_dir)
         for host in source.allowed_hosts:
             self._put(f"http://{host}/robots.txt", Resource(ROBOTS, "text/plain; charset=utf-8"))
         start = urlsplit(source.start_urls[0])

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-from crawlers.sampleweb.render import NOT_FOUND, Resource, SampleWeb
+from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, Resource, SampleWeb
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -32,9 +33,9 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleWebServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int = 0, web: SampleWeb | None = None) -> None:
+    def __init__(self, port: int = 0, pages_dir: Path = PAGES_DIR) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
-        self.web = web or SampleWeb()
+        self.web = SampleWeb(pages_dir=pages_dir)
 
     @property
     def origin(self) -> str:
