@@ -21,6 +21,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # default 1.0
 DOWNLOAD_TIMEOUT = 60  # default 180: a government page that takes longer is down
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # default 1 GiB: no notice page is that large
 RETRY_TIMES = 2  # default 2
+# Retries wait (crawlers.resilience): Retry-After when the server sends it, else 2 s, 4 s, …;
+# a server asking for more than GONGWEN_RETRY_MAX_DELAY seconds is not retried.
+GONGWEN_RETRY_BACKOFF = 2.0
+GONGWEN_RETRY_MAX_DELAY = 120.0
+REDIRECT_MAX_TIMES = 5  # default 20: a loop ends sooner
 FEED_EXPORT_ENCODING = "utf-8"  # default None (\u escapes in JSON), template "utf-8"
 TELNETCONSOLE_ENABLED = False  # default True
 LOG_LEVEL = os.environ.get("GONGWEN_LOG_LEVEL", "INFO")
@@ -33,12 +38,19 @@ DOWNLOADER_MIDDLEWARES = {
     # After decompression (590) and before retries (550) see the response: every response
     # that reaches the spider, retried or not, is kept in the WARC file.
     "crawlers.capture.WarcCaptureMiddleware": 580,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.resilience.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawlers.resilience.LoopSafeRedirectMiddleware": 600,
 }
 ITEM_PIPELINES = {"crawlers.capture.LedgerPipeline": 100}
 
 # Where captures go: <GONGWEN_CAPTURES>/<source_id>/<crawl_id>.warc.gz and .fetches.jsonl
 GONGWEN_CAPTURES = os.environ.get("GONGWEN_CAPTURES", "build/captures")
 GONGWEN_CRAWL_ID = os.environ.get("GONGWEN_CRAWL_ID", "")  # default: the crawl's start time, UTC
+# Where the earlier crawls that make a crawl incremental are read (default: GONGWEN_CAPTURES); a
+# distributed crawl's processes point it at the merged captures (only the ledgers are read).
+GONGWEN_PREVIOUS_CAPTURES = os.environ.get("GONGWEN_PREVIOUS_CAPTURES", "")
 
 # The offline switch (crawlers.replay): the origin of the sample web, or empty for the real sites.
 GONGWEN_REPLAY = os.environ.get("GONGWEN_REPLAY", "")
@@ -47,3 +59,12 @@ if GONGWEN_REPLAY:
     AUTOTHROTTLE_ENABLED = False
     DOWNLOAD_DELAY = 0
     CONCURRENT_REQUESTS_PER_DOMAIN = 8
+    GONGWEN_RETRY_BACKOFF = 0.05
+
+# Distributed crawls (crawlers.distributed): processes on one or several machines given the same
+# GONGWEN_REDIS_URL and GONGWEN_CRAWL_ID share one request queue and one duplicate filter in Redis.
+GONGWEN_REDIS_URL = os.environ.get("GONGWEN_REDIS_URL", "")
+if GONGWEN_REDIS_URL:
+    SCHEDULER = "crawlers.distributed.RedisScheduler"
+    DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
+    REDIS_URL = GONGWEN_REDIS_URL

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.capture import Fetch
+from crawlers.capture import Fetch, read_ledger
 
 
 @dataclass(frozen=True)
@@ -30,27 +29,33 @@ class Crawl:
         return self.folder / f"{self.crawl_id}.fetches.jsonl"
 
     def fetches(self) -> list[Fetch]:
-        if not self.ledger_path.exists():
-            return []
-        with self.ledger_path.open(encoding="utf-8") as lines:
-            return [Fetch(**json.loads(line)) for line in lines if line.strip()]
+        return read_ledger(self.ledger_path)
+
+    def warc_paths(self) -> list[Path]:
+        """This crawl's WARC file, then the earlier ones that hold the bodies of its unchanged pages."""
+        earlier = sorted({Path(f.warc_file).name for f in self.fetches() if f.warc_file})
+        return [self.warc_path, *(self.folder / name for name in earlier if name != self.warc_path.name)]
 
     def responses(self) -> Iterator[CapturedResponse]:
-        if not self.warc_path.exists():
-            return
-        with self.warc_path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type != "response":
-                    continue
-                headers = record.http_headers
-                yield CapturedResponse(
-                    record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                    url=record.rec_headers.get_header("WARC-Target-URI"),
-                    date=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")),
-                    status=int(headers.get_statuscode()),
-                    content_type=headers.get_header("Content-Type"),
-                    body=record.content_stream().read(),
-                )
+        for path in self.warc_paths():
+            if path.exists():
+                yield from _responses(path)
+
+
+def _responses(warc_path: Path) -> Iterator[CapturedResponse]:
+    with warc_path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            headers = record.http_headers
+            yield CapturedResponse(
+                record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                date=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")),
+                status=int(headers.get_statuscode()),
+                content_type=headers.get_header("Content-Type"),
+                body=record.content_stream().read(),
+            )
 
 
 @dataclass(frozen=True)

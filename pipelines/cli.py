@@ -17,6 +17,11 @@ from pipelines.release import DATASETS
 WORKDIR_HELP = "where captures, the ledger, logs and the built site go (default: build)"
 PAGES_HELP = "the sample web's page files (default: crawlers/sampleweb/pages)"
 DATASET_HELP = "the dataset folder, holding dataset.toml and its versions (default: datasets/notices)"
+REDIS_HELP = (
+    "share the crawl through this Redis server (redis://host:6379/0) with other processes given the same"
+    " --crawl-id and each its own --workdir; merge their captures with merge-captures"
+)
+FORCE_HELP = "publish even when the publish gate is closed (a source below its minimum, too many failures)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,16 +33,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
     run_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     run_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+    run_p.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     crawl_p = commands.add_parser("crawl", help="crawl sources (all unless named) into WARC captures")
     crawl_p.add_argument("sources", nargs="*", help="source ids from crawlers/sources.toml")
     crawl_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
     crawl_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
     crawl_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
+    crawl_p.add_argument("--resume", action="store_true", help="go on with the latest crawl (after a kill)")
+    crawl_p.add_argument("--crawl-id", default="", help="the crawl's id (default: now, UTC)")
+    crawl_p.add_argument("--redis", default="", help=REDIS_HELP)
+    previous_help = "earlier captures to compare with (default: the workdir's)"
+    crawl_p.add_argument("--previous", default="", help=previous_help)
+
+    merge_p = commands.add_parser("merge-captures", help="join a distributed crawl's captures")
+    merge_p.add_argument("workers", nargs="+", type=Path, help="the processes' captures folders")
+    merge_p.add_argument("--into", type=Path, default=Path("build/captures"), help="default: build/captures")
 
     release_p = commands.add_parser("release", help="read the latest captures and publish a dataset version")
     release_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     release_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+    release_p.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     site_p = commands.add_parser("site", help="build the static site from the latest release")
     site_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
@@ -53,15 +69,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("schema", help="write schema/<version>/notice.schema.json from the model")
 
+    validate_help = "check your own notices (JSON, NDJSON or CSV) against the published schema"
+    validate_p = commands.add_parser("validate", help=validate_help)
+    validate_p.add_argument("file", type=Path)
+    validate_p.add_argument("--format", choices=["json", "ndjson", "csv"], help="default: from the file name")
+    validate_p.add_argument("--schema-version", help="a published schema version (default: the current one)")
+
     args = parser.parse_args(argv)
     handler = {
         "run": _run,
         "crawl": _crawl,
+        "merge-captures": _merge_captures,
         "release": _release,
         "site": _site,
         "parse": _parse,
         "sample-web": _sample_web,
         "schema": _schema,
+        "validate": _validate,
     }[args.command]
     return handler(args)
 
@@ -69,22 +93,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.run import Workdir, run
 
-    run(Workdir(args.workdir), live=args.live, dataset_folder=args.dataset, pages_dir=args.sample_pages)
+    run(
+        Workdir(args.workdir),
+        live=args.live,
+        dataset_folder=args.dataset,
+        pages_dir=args.sample_pages,
+        force=args.force,
+    )
     return 0
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    from pipelines.run import Workdir, crawl_sources
+    from pipelines.run import Job, Workdir, crawl_sources, latest_crawl_id
 
     sources = [get_source(s) for s in args.sources] if args.sources else load_sources()
-    crawl_sources(sources, Workdir(args.workdir), live=args.live, pages_dir=args.sample_pages)
+    workdir = Workdir(args.workdir)
+    crawl_id = latest_crawl_id(sources, workdir) if args.resume else args.crawl_id
+    job = Job(crawl_id=crawl_id, redis=args.redis, previous=args.previous)
+    crawl_sources(sources, workdir, live=args.live, pages_dir=args.sample_pages, job=job)
+    return 0
+
+
+def _merge_captures(args: argparse.Namespace) -> int:
+    from crawlers.merge import merge_captures
+
+    try:
+        merged = merge_captures(args.workers, args.into)
+    except FileExistsError as exc:
+        print(f"gongwen merge-captures: {exc}", file=sys.stderr)
+        return 1
+    for m in merged:
+        duplicates = f", {m.duplicates} duplicate rows left out" if m.duplicates else ""
+        print(f"{m.source_id}/{m.crawl_id}: {m.rows} URLs from {m.parts} processes{duplicates}")
     return 0
 
 
 def _release(args: argparse.Namespace) -> int:
     from pipelines.run import Workdir, release
 
-    published, counts = release(load_sources(), Workdir(args.workdir), args.dataset)
+    published, counts = release(load_sources(), Workdir(args.workdir), args.dataset, force=args.force)
     print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
     print(counts.summary())
     return 0
@@ -136,6 +183,24 @@ def _schema(_args: argparse.Namespace) -> int:
 
     print(write_schema())
     return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pipelines.notice import SCHEMA_VERSION
+    from pipelines.schema import schema_id
+    from pipelines.userdata import UnreadableFile, check_file
+
+    version = args.schema_version or SCHEMA_VERSION
+    try:
+        count, problems = check_file(args.file, args.format, version)
+    except UnreadableFile as exc:
+        print(f"gongwen validate: {exc}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(f"{args.file}: {problem}")
+    verdict = f"{len(problems)} problems in {count} records" if problems else f"{count} records valid"
+    print(f"{args.file}: {verdict} against {schema_id(version)}", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from crawlers.capture import Fetch
-from pipelines.captures import Crawl
+from crawlers.registry import Source
+from pipelines.captures import Crawl, latest_crawl
 from pipelines.notice import Notice
 from pipelines.validate import Quarantined, build_notice
 
@@ -73,6 +74,37 @@ def resolve(crawl: Crawl) -> tuple[list[Notice], list[Outcome]]:
         notices[notice.id] = notice
         outcomes.append(outcome("published", "", notice.id))
     return list(notices.values()), outcomes
+
+
+@dataclass(frozen=True)
+class SourceCrawl:
+    """What the latest crawl of one source brought: its notices and every URL's outcome.
+
+    ``crawl_id`` is None when the source has never been crawled (then both lists are empty).
+    """
+
+    source: Source
+    crawl_id: str | None
+    notices: list[Notice]
+    outcomes: list[Outcome]
+
+    @property
+    def crawled_at(self) -> str | None:
+        """When the crawl fetched its last URL, as recorded in its ledger."""
+        return max((o.fetched_at for o in self.outcomes), default=None)
+
+    @property
+    def failed(self) -> int:
+        return sum(o.outcome == "failed" for o in self.outcomes)
+
+
+def read_source(captures: Path, source: Source) -> SourceCrawl:
+    """The latest crawl of ``source`` under ``captures``, read."""
+    crawl = latest_crawl(captures, source.id)
+    if crawl is None:
+        return SourceCrawl(source, None, [], [])
+    notices, outcomes = resolve(crawl)
+    return SourceCrawl(source, crawl.crawl_id, notices, outcomes)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from crawlers.capture import Fetch
@@ -22,9 +22,8 @@ from crawlers.registry import Source, load_sources
 from crawlers.sampleweb.render import PAGES_DIR
 from crawlers.sampleweb.server import SampleWebServer
 from pipelines.captures import latest_crawl
-from pipelines.ledger import Counts, Outcome, resolve, write_ledger
-from pipelines.notice import Notice
-from pipelines.release import DATASETS, Dataset, Published, publish
+from pipelines.ledger import Counts, SourceCrawl, read_source, write_ledger
+from pipelines.release import DATASETS, Dataset, GateClosed, Published, release_crawls
 from pipelines.schema import ROOT
 
 console = Console(stderr=True)
@@ -63,16 +62,32 @@ def sample_web(port: int = 0, pages_dir: Path = PAGES_DIR) -> Iterator[str]:
         server.stop()
 
 
-def crawl(sources: list[Source], workdir: Workdir, replay: str) -> None:
+@dataclass(frozen=True)
+class Job:
+    """Which crawl this process takes part in.
+
+    ``crawl_id`` defaults to the start time; an id already in the captures resumes that crawl. With
+    ``redis``, every process given the same crawl id shares it (crawlers.distributed), and reads the
+    earlier crawls it compares with from ``previous`` (the merged captures), not its own captures.
+    """
+
+    crawl_id: str = ""
+    redis: str = ""
+    previous: str = ""
+
+
+def crawl(sources: list[Source], workdir: Workdir, replay: str, job: Job = Job()) -> None:
     """Crawl the sources in this process, with one progress bar per source.
 
     The crawler's settings are read from crawlers.settings, which takes the replay origin, the
-    captures folder and the crawl id from the environment, as ``scrapy crawl`` does.
+    captures folder, the crawl id and the Redis URL from the environment, as ``scrapy crawl`` does.
     """
     os.environ["SCRAPY_SETTINGS_MODULE"] = "crawlers.settings"
     os.environ["GONGWEN_REPLAY"] = replay
     os.environ["GONGWEN_CAPTURES"] = str(workdir.captures)
-    os.environ["GONGWEN_CRAWL_ID"] = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    os.environ["GONGWEN_CRAWL_ID"] = job.crawl_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    os.environ["GONGWEN_REDIS_URL"] = job.redis
+    os.environ["GONGWEN_PREVIOUS_CAPTURES"] = job.previous
     settings = get_project_settings()
     workdir.root.mkdir(parents=True, exist_ok=True)
     settings.set("LOG_FILE", str(workdir.crawl_log))
@@ -84,18 +99,19 @@ def crawl(sources: list[Source], workdir: Workdir, replay: str) -> None:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[changes]}"),
     )
     with Progress(*columns, console=console) as progress:
         for source in sources:
-            task = progress.add_task(source.id, total=None, failed=0)
+            task = progress.add_task(source.id, total=None, failed=0, changes="")
             crawler = process.create_crawler(source.id)
 
-            def on_item(item: object, task: TaskID = task) -> None:
+            def on_item(item: object, task: TaskID = task, crawler: Crawler = crawler) -> None:
                 if isinstance(item, Fetch):
                     failed = int(item.outcome == "failed")
                     done = progress.tasks[task].completed + 1
                     failures = progress.tasks[task].fields["failed"] + failed
-                    progress.update(task, completed=done, failed=failures)
+                    progress.update(task, completed=done, failed=failures, changes=_changes(crawler))
 
             def on_close(task: TaskID = task) -> None:
                 progress.update(task, total=progress.tasks[task].completed)
@@ -107,28 +123,46 @@ def crawl(sources: list[Source], workdir: Workdir, replay: str) -> None:
         process.start()
 
 
-def read_captures(sources: list[Source], workdir: Workdir) -> tuple[list[Notice], list[Outcome]]:
+def _changes(crawler: Crawler) -> str:
+    """How many detail pages were new, changed and unchanged since the earlier crawls."""
+    counts = {c: crawler.stats.get_value(f"gongwen/detail/{c}", 0) for c in ("new", "changed", "unchanged")}
+    return " · ".join(f"{n} {change}" for change, n in counts.items())
+
+
+def latest_crawl_id(sources: list[Source], workdir: Workdir) -> str:
+    """The id of the newest crawl of any of the sources (to resume it), or "" when there is none."""
+    found = [c.crawl_id for s in sources if (c := latest_crawl(workdir.captures, s.id)) is not None]
+    return max(found, default="")
+
+
+def read_captures(sources: list[Source], workdir: Workdir) -> list[SourceCrawl]:
     """The latest crawl of every source, read into notices and ledger outcomes."""
-    notices: list[Notice] = []
-    outcomes: list[Outcome] = []
-    for source in sources:
-        found = latest_crawl(workdir.captures, source.id)
-        if found is None:
-            console.print(f"[yellow]no crawl of {source.id} in {workdir.captures}[/]")
-            continue
-        got, seen = resolve(found)
-        notices += got
-        outcomes += seen
-    return notices, outcomes
+    crawls = [read_source(workdir.captures, source) for source in sources]
+    for missing in (c for c in crawls if c.crawl_id is None):
+        console.print(f"[yellow]no crawl of {missing.source.id} in {workdir.captures}[/]")
+    return crawls
 
 
-def release(sources: list[Source], workdir: Workdir, dataset_folder: Path) -> tuple[Published, Counts]:
-    notices, outcomes = read_captures(sources, workdir)
+def release(
+    sources: list[Source], workdir: Workdir, dataset_folder: Path, *, force: bool = False
+) -> tuple[Published, Counts]:
+    """Publish the latest crawls of the dataset's sources, unless the publish gate closes (exit 1)."""
+    dataset = Dataset.load(dataset_folder)
+    crawls = read_captures([s for s in sources if s.id in dataset.source_ids], workdir)
+    outcomes = [o for c in crawls for o in c.outcomes]
     write_ledger(workdir.ledger, outcomes)
     counts = Counts.of(outcomes)
-    if not notices:
-        raise SystemExit(f"no notices to release: {counts.summary()}")
-    return publish(Dataset.load(dataset_folder), notices), counts
+    try:
+        published = release_crawls(dataset, crawls, force=force)
+    except GateClosed as closed:
+        for problem in closed.problems:
+            console.print(f"[bold red]publish gate:[/] {problem}", soft_wrap=True)
+        log = _shown(dataset.log_path)
+        message = f"no version published, latest unchanged (logged in {log}; --force publishes anyway)"
+        raise SystemExit(message) from closed
+    for problem in published.forced:
+        console.print(f"[bold red]FORCED past the publish gate:[/] {problem}", soft_wrap=True)
+    return published, counts
 
 
 def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
@@ -147,14 +181,19 @@ def _shown(path: Path) -> Path:
 
 
 def crawl_sources(
-    sources: list[Source], workdir: Workdir, *, live: bool, pages_dir: Path = PAGES_DIR
+    sources: list[Source],
+    workdir: Workdir,
+    *,
+    live: bool,
+    pages_dir: Path = PAGES_DIR,
+    job: Job = Job(),
 ) -> None:
     """Crawl the real sites when live, else the sample web rendered from ``pages_dir``."""
     if live:
-        crawl(sources, workdir, replay="")
+        crawl(sources, workdir, replay="", job=job)
     else:
         with sample_web(pages_dir=pages_dir) as origin:
-            crawl(sources, workdir, replay=origin)
+            crawl(sources, workdir, replay=origin, job=job)
 
 
 def run(
@@ -163,13 +202,14 @@ def run(
     live: bool = False,
     dataset_folder: Path = DATASETS / "notices",
     pages_dir: Path = PAGES_DIR,
+    force: bool = False,
 ) -> Counts:
     """Crawl every source (the sample web unless live), release, build the site; print where."""
     sources = load_sources()
     console.rule("crawl" + (" (live sites)" if live else " (sample web on 127.0.0.1)"))
     crawl_sources(sources, workdir, live=live, pages_dir=pages_dir)
     console.rule("release")
-    published, counts = release(sources, workdir, dataset_folder)
+    published, counts = release(sources, workdir, dataset_folder, force=force)
     console.rule("site")
     site = build_site(workdir, dataset_folder)
     state = "new version" if published.new else "unchanged, nothing published"

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
@@ -62,7 +62,23 @@ def published_validator(version: str = SCHEMA_VERSION) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _causes(error: ValidationError) -> list[ValidationError]:
+    """An ``anyOf`` error as its alternatives' own errors, without "is not of type 'null'": for a
+    nullable date, "'2020/01/02' is not a 'date'", not "is not valid under any of the given schemas"."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    real = [c for c in error.context if not (c.validator == "type" and c.validator_value == "null")]
+    return [cause for c in real for cause in _causes(c)] or [error]
+
+
+def schema_problems(record: object, version: str = SCHEMA_VERSION) -> list[tuple[str, str]]:
+    """``(field, why)`` for every way a JSON record breaks the published schema; the field is dotted
+    (``addressees.0``), or ``(record)`` for the record as a whole."""
+    errors = sorted(published_validator(version).iter_errors(record), key=lambda e: [str(p) for p in e.path])
+    causes = [cause for error in errors for cause in _causes(error)]
+    return [(".".join(str(p) for p in c.absolute_path) or "(record)", c.message) for c in causes]
+
+
 def schema_errors(record: dict[str, Any], version: str = SCHEMA_VERSION) -> list[str]:
     """Readable reasons a JSON record breaks the published schema: ``field: message``."""
-    errors = sorted(published_validator(version).iter_errors(record), key=lambda e: list(e.path))
-    return [f"{'.'.join(str(p) for p in e.path) or '(record)'}: {e.message}" for e in errors]
+    return [f"{field}: {why}" for field, why in schema_problems(record, version)]

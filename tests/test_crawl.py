@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,14 @@ from crawlers.registry import get_source, load_sources
 from crawlers.replay import replay_url
 from crawlers.sampleweb.render import detail_url, load_pages
 from pipelines.captures import latest_crawl
-from tests.conftest import BIN, ROOT
-
-
-def scrapy_crawl(source_id: str, origin: str, captures: Path) -> None:
-    env = {**os.environ, "GONGWEN_REPLAY": origin, "GONGWEN_CAPTURES": str(captures), "GONGWEN_CRAWL_ID": ""}
-    subprocess.run([BIN / "scrapy", "crawl", source_id], check=True, cwd=ROOT, env=env, capture_output=True)
+from tests.crawling import run_crawl
 
 
 @pytest.fixture(scope="module")
 def captures(tmp_path_factory: pytest.TempPathFactory, sample_web: str) -> Path:
     folder = tmp_path_factory.mktemp("captures")
     for source in load_sources():
-        scrapy_crawl(source.id, sample_web, folder)
+        run_crawl(source.id, sample_web, folder)
     return folder
 
 

@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from pipelines.normalise.dates import find_date, parse_date, parse_epoch_ms
-from pipelines.normalise.docnumber import chinese_to_int, find_doc_number, parse_doc_number
+from pipelines.normalise.docnumber import (
+    chinese_to_int,
+    find_doc_number,
+    parse_doc_number,
+    split_title_number,
+)
 from pipelines.normalise.doctype import doc_type_of, genre_of
 from pipelines.normalise.text import (
     clean_title,
@@ -93,6 +98,14 @@ def test_detect_script(text: str, script: str) -> None:
         ("省政府召开常务会议　研究部署稳外贸稳外资工作", "省政府召开常务会议 研究部署稳外贸稳外资工作"),
         ("1-10月德清县固定资产投资结构趋稳趋优", "1-10月德清县固定资产投资结构趋稳趋优"),
         ("促进新经济发展三年行动计划(2018—2020年)", "促进新经济发展三年行动计划(2018—2020年)"),
+        ("关于做好防汛工作的通知--某某市人民政府", "关于做好防汛工作的通知"),
+        ("关于做好防汛工作的通知——某某市人民政府", "关于做好防汛工作的通知"),
+        ("关于做好防汛工作的通知-政策文件-某某县人民政府网", "关于做好防汛工作的通知"),
+        ("关于做好防汛工作的通知_某某县政府信息公开平台", "关于做好防汛工作的通知"),
+        ("关于做好防汛工作的通知|某某市应急管理局", "关于做好防汛工作的通知"),
+        ("某某市人民政府-关于做好防汛工作的通知", "关于做好防汛工作的通知"),
+        ("关于印发《某某规划（2021—2035年）》的通知", "关于印发《某某规划（2021—2035年）》的通知"),
+        ("关于做好2020-2021年度冬春森林防火工作的通知", "关于做好2020-2021年度冬春森林防火工作的通知"),
     ],
 )
 def test_clean_title(raw: str, expected: str) -> None:
@@ -252,11 +265,28 @@ def test_chinese_to_int(text: str, value: int | None) -> None:
         ("根据《指导意见》（国办发〔2019〕58号，以下简称《指导意见》），结合我区实际", None),
         ("（国办发〔2019〕58号）", None),
         ("现将国办发〔2019〕6号文件转发给你们", None),
+        ("发改环资〔2021〕1号、财金〔2021〕2号", "发改环资〔2021〕1号"),  # joint numbers: the lead agency's
+        ("人社部发〔2020〕10号；财社〔2020〕5号", "人社部发〔2020〕10号"),
         ("没有文号的正文", None),
     ],
 )
 def test_find_doc_number(text: str, expected: str | None) -> None:
     assert find_doc_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("关于做好防汛工作的通知（某农发〔2023〕12号）", ("关于做好防汛工作的通知", "某农发〔2023〕12号")),
+        ("某某条例(国令第707号)", ("某某条例", "国令第707号")),
+        ("关于XX的通告（2019年第3号）", ("关于XX的通告（2019年第3号）", None)),
+        ("促进新经济发展三年行动计划(2018—2020年)", ("促进新经济发展三年行动计划(2018—2020年)", None)),
+        ("（国办发〔2019〕6号）", ("（国办发〔2019〕6号）", None)),
+        (None, (None, None)),
+    ],
+)
+def test_split_title_number(title: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert split_title_number(title) == expected
 
 
 # ---------------------------------------------------------------- 文种 and genre

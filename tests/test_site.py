@@ -71,6 +71,14 @@ SHANDONG = make_notice(
     doc_type=None,
     published_date="2024-05-01",
 )
+SHANDONG_EDITED = make_notice(
+    str(SHANDONG.url),
+    source_id="sd_province",
+    title=SHANDONG.title,
+    doc_type=None,
+    published_date="2024-05-01",
+    body_text="各有关单位：\n会议部署了下一阶段安全生产工作。",
+)
 HOSTILE_NOTICE = make_notice(
     "http://www.qbj.gov.cn/qbjq/c142988/2025-01/01/content_1.shtml",
     source_id="sc_qingbaijiang",
@@ -118,14 +126,32 @@ def mkdocs_build(dataset: Path, out: Path) -> None:
     assert result.returncode == 0, result.stderr[-4000:]
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    tmp = tmp_path_factory.mktemp("site")
+def build_released(tmp: Path) -> Built:
+    """Version 1.0.0 with three notices; 1.1.0 adds the hostile one and edits the Shandong body."""
     dataset = new_dataset(tmp / "notices")
     assert publish(dataset, [MEISHAN, GOVCN, SHANDONG]).version == "1.0.0"
-    assert publish(dataset, [MEISHAN, GOVCN, SHANDONG, HOSTILE_NOTICE]).version == "1.1.0"
+    assert publish(dataset, [MEISHAN, GOVCN, SHANDONG_EDITED, HOSTILE_NOTICE]).version == "1.1.0"
     mkdocs_build(dataset.folder, tmp / "site")
     return Built(dataset.folder, tmp / "site")
+
+
+def unresolved_links(built: Built, page: str) -> list[str]:
+    """The links of a page's article to this site that lead to no file."""
+    missing = []
+    for a in built.html(page).cssselect("article a[href]"):
+        href = a.get("href")
+        if urlsplit(href).scheme or href.startswith("#"):
+            continue
+        target = (built.site / page).parent / unquote(urlsplit(href).path)
+        target = target / "index.html" if href.split("#")[0].endswith("/") else target
+        if not target.resolve().is_file():
+            missing.append(href)
+    return missing
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_released(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +181,31 @@ def test_every_notice_has_a_permanent_page_with_its_number_dates_and_source_link
     hrefs = [a.get("href") for a in released.html(page).cssselect("article a")]
     assert str(MEISHAN.url) in hrefs
     assert "https://www.ms.gov.cn/files/a.xls" in hrefs
+    assert f"https://web.archive.org/web/20260102030405/{MEISHAN.url}" in hrefs  # the archived copy
     paragraphs = [p.text_content() for p in released.html(page).cssselect(".gw-body p")]
     assert paragraphs == MEISHAN.body_text.split("\n")
     for notice in (GOVCN, SHANDONG, HOSTILE_NOTICE):
         assert (released.site / "notices" / notice.id / "index.html").exists()
+
+
+def test_a_notice_page_lists_the_versions_in_which_it_changed(released: Built) -> None:
+    def versions(notice: Notice) -> list[str]:
+        page = released.html(f"notices/{notice.id}/index.html")
+        heading = next(h for h in page.cssselect("article h2") if "Versions" in h.text_content())
+        return [" ".join(li.text_content().split()) for li in heading.getnext().cssselect("li")]
+
+    assert versions(MEISHAN) == ["1.0.0 新增 added"]
+    assert versions(SHANDONG) == ["1.0.0 新增 added", "1.1.0 更新 updated：body_text、content_sha256"]
+    assert versions(HOSTILE_NOTICE) == ["1.1.0 新增 added"]
+
+
+def test_notice_pages_do_not_embed_the_other_notices(released: Built) -> None:
+    """A page's size must not grow with the corpus: no navigation of every notice in any page."""
+    for path in _built_pages(released.site):
+        if path.parent.parent.name == "notices":
+            links = {a.get("href") for a in lxml.html.parse(str(path)).getroot().iter("a")}
+            others = {n.id for n in (MEISHAN, GOVCN, SHANDONG, HOSTILE_NOTICE)} - {path.parent.name}
+            assert not [h for h in links if h and any(i in h for i in others)], path
 
 
 def test_home_page_counts_notices_per_source_and_lists_the_newest(released: Built) -> None:
@@ -173,23 +220,17 @@ def test_home_page_counts_notices_per_source_and_lists_the_newest(released: Buil
     assert rows["合计 Total"] == "4"
     newest = [row.cssselect("td")[3].text_content() for row in home.cssselect(".gw-notices tbody tr")]
     assert newest == ["2025-01-01", "2024-05-01", "2022-03-30", "2018-10-16"]
-    assert "1.1.0" in released.text("index.html")
+    facts = released.text("index.html")
+    assert "最新版本 Latest version: 1.1.0" in facts
+    assert "公文 4 notices · 来源 4 sources · 发文机关 3 agencies · 年份 years 2018–2025" in facts
+    assert home.cssselect("form[action='search/'] input[name=q]")
 
 
-def test_notice_list_is_newest_first_and_every_generated_link_resolves(released: Built) -> None:
-    rows = released.html("notices/index.html").cssselect("tbody tr")
-    dates = [row.cssselect("td")[3].text_content() for row in rows]
-    assert dates == sorted(dates, reverse=True)
-    pages = ["index.html", "notices/index.html", "sources/index.html", "downloads/index.html",
-             "schema/index.html", f"notices/{MEISHAN.id}/index.html"]
+def test_every_generated_link_resolves(released: Built) -> None:
+    pages = [str(p.relative_to(released.site)) for p in _built_pages(released.site)]
+    assert len(pages) > 25
     for page in pages:
-        for a in released.html(page).cssselect("article a[href]"):
-            href = a.get("href")
-            if urlsplit(href).scheme or href.startswith("#"):
-                continue
-            target = (released.site / page).parent / unquote(urlsplit(href).path)
-            target = target / "index.html" if href.split("#")[0].endswith("/") else target
-            assert target.resolve().is_file(), f"{page}: {href}"
+        assert unresolved_links(released, page) == [], page
 
 
 def test_downloads_list_every_version_with_checksums_and_the_files_are_on_the_site(released: Built) -> None:
@@ -206,6 +247,22 @@ def test_downloads_list_every_version_with_checksums_and_the_files_are_on_the_si
         assert (released.site / "downloads" / version / "datapackage.json").is_file()
     assert "read_csv_auto" in text
     assert "pd.read_csv" in text
+    assert "notices-excel.csv (UTF-8 with a byte order mark) opens in Excel with a double click" in text
+
+
+def test_downloads_give_each_version_its_changelog(released: Built) -> None:
+    blocks = released.html("downloads/index.html").cssselect(".gw-version")
+    newest, oldest = (" ".join(b.text_content().split()) for b in blocks)
+    assert "新增 added 1 · 更新 updated 1 · 撤下 withdrawn 0" in newest
+    assert "Fields updated: body_text ×1 · content_sha256 ×1" in newest
+    assert "新增 added 3 · 更新 updated 0 · 撤下 withdrawn 0" in oldest
+
+
+def test_markdown_files_of_a_release_are_downloads_not_pages(released: Built) -> None:
+    """CHANGES.md holds scraped titles: it is copied as it is, never rendered by mkdocs."""
+    copied = released.site / "downloads" / "1.1.0" / "CHANGES.md"
+    assert copied.read_bytes() == (released.dataset / "1.1.0" / "CHANGES.md").read_bytes()
+    assert not (released.site / "downloads" / "1.1.0" / "CHANGES").exists()
 
 
 def test_schema_page_documents_every_field_and_the_schema_file_is_on_the_site(released: Built) -> None:
@@ -231,6 +288,7 @@ def test_sources_page_lists_every_registered_source_with_its_terms(released: Bui
     for fragment in ("govcn", "repost_qqjl", "xxgk_table", "https://www.ms.gov.cn/zwgk/zcwj/szfbwj.htm",
                      "Article 5 of the Copyright Law"):
         assert fragment in text
+    assert "Last successful crawl未抓取 not crawled" in text  # published without crawls
 
 
 # --- hostile content ----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class Resource:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    last_modified: float | None = None  # a POSIX time, sent as Last-Modified (notice pages only)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class PageFile:
     values: dict[str, Any]
     status: int = 200
     attachments: list[AttachmentFile] = field(default_factory=list)
+    modified: float | None = None  # the page file's mtime: when the page last changed
 
     def __getattr__(self, key: str) -> Any:
         # Printed values the page file omits render as empty, the way a CMS leaves a cell blank.
@@ -108,6 +110,7 @@ def load_page(source_id: str, path: Path) -> PageFile:
         expected=data.get("expected", {}),
         values=data,
         status=int(data.get("status", 200)),
+        modified=path.stat().st_mtime,
     )
     folder = posixpath.dirname(page.path)
     page.attachments = [
@@ -231,7 +234,7 @@ def page_resource(layout: Layout, page: PageFile) -> Resource:
         return Resource(NOT_FOUND, status=page.status)
     body = _html(f"{layout.family}.html", layout.encoding, page=page)
     charset = f"; charset={layout.encoding}" if layout.header_charset else ""
-    return Resource(body, f"text/html{charset}")
+    return Resource(body, f"text/html{charset}", last_modified=page.modified)
 
 
 ROBOTS = b"User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"

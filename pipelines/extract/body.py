@@ -6,6 +6,8 @@ import copy
 import re
 from collections import Counter
 
+from lxml.cssselect import CSSSelector
+
 from pipelines.extract.dom import Element, attr_words, is_hidden, lines_of, remove_keep_tail, tag_of
 from pipelines.normalise.text import cjk_count
 
@@ -17,6 +19,7 @@ BODY_SELECTORS: tuple[str, ...] = (
     ".view-content", "#mainText", ".detail-content", ".pub-detail", ".content_box", ".content-main",
     ".news_cont_d_wrap", "#info_content", ".art-con", ".artile_zw", ".jgzn_content", "#content", ".content",
 )
+_COMPILED_SELECTORS = tuple(CSSSelector(s, translator="html") for s in BODY_SELECTORS)
 # class/id words of page chrome inside or around a body container.
 NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:share\w*|bdshare\w*|\w*print\w*|fontsize|font-size|zihao|\w*qrcode\w*|qr_container|"
@@ -118,8 +121,8 @@ def find_container(root: Element) -> tuple[Element | None, Element | None]:
     marked = _between_markers(root)
     if marked is not None:
         return marked, root.xpath("//body//meta[@name='ContentStart']")[0].getparent()
-    for selector in BODY_SELECTORS:
-        found = _best(root.cssselect(selector))
+    for selector in _COMPILED_SELECTORS:
+        found = _best(selector(root))
         if found is not None:
             return found, found
     found = _by_density(root)

@@ -125,17 +125,7 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
         raise NotAPage(f"not HTML: the bytes are {what}")
     if _looks_like_json(body):
         raise NotAPage("not HTML: the bytes are a JSON document")
-    declared = declared_charset(body, content_type)
-    text, encoding = None, None
-    for codec in dict.fromkeys(c for c in (declared, "utf-8", "gb18030") if c):
-        try:
-            text, encoding = body.decode(codec), codec
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        encoding = declared or "utf-8"
-        text = body.decode(encoding, errors="replace")
+    text, encoding = _decode(body, declared_charset(body, content_type))
     text = text.removeprefix("\ufeff")
     replacements = text.count("\ufffd")
     if replacements > MAX_REPLACEMENT_SHARE * len(text):
@@ -143,4 +133,59 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
     if not _MARKUP.search(text[:65536]):
         kind = mime or "text without HTML markup"
         raise NotAPage(f"not HTML: no HTML markup found ({kind})")
-    return Decoded(text, encoding or "utf-8", replacements)
+    return Decoded(text, encoding, replacements)
+
+
+def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
+    """A BOM's codec; else UTF-8 when the bytes are valid UTF-8 (pages declaring gb2312 are served as
+    UTF-8 often enough, and GBK or Big5 text of any length is never valid UTF-8); else the declared
+    codec; else the likelier of GB18030 and Big5. Undecodable bytes become U+FFFD.
+
+    A Western single-byte declaration (a server's ISO-8859-1 default) counts as none: on a Chinese
+    page it is always wrong."""
+    if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = declared or "utf-8"
+        return body.decode(codec, errors="replace"), codec
+    if declared == "cp1252":
+        declared = None
+    for codec in dict.fromkeys(c for c in ("utf-8", declared) if c):
+        try:
+            return body.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    if declared in (None, "utf-8"):
+        text = body.decode("utf-8", errors="replace")
+        if text.count("\ufffd") <= max(3, len(text) // 1000):  # a UTF-8 page with a few broken bytes
+            return text, "utf-8"
+        declared = guess_chinese_codec(body)
+    return body.decode(declared, errors="replace"), declared
+
+
+# Where the commonest characters sit: GB2312 level 1 (lead bytes B0–D7) and Big5 常用字 (A4–C6).
+_COMMON_LEADS = {"gb18030": (0xB0, 0xD7, "gb2312"), "big5hkscs": (0xA4, 0xC6, "big5")}
+_SAMPLE_CHARS = 3000
+
+
+def _common_share(text: str, codec: str) -> float:
+    low, high, table = _COMMON_LEADS[codec]
+    chars = [c for c in text[: _SAMPLE_CHARS * 4] if c >= "\u4e00"][:_SAMPLE_CHARS]
+    if not chars:
+        return 0.0
+    common = 0
+    for c in chars:
+        try:
+            encoded = c.encode(table)
+        except UnicodeEncodeError:
+            continue
+        common += low <= encoded[0] <= high
+    return common / len(chars)
+
+
+def guess_chinese_codec(body: bytes) -> str:
+    """GB18030 or Big5 for bytes that declare nothing and are not UTF-8: the reading in which more of
+    the characters are common ones (misread bytes come out as rare characters or as U+FFFD)."""
+    scores = {}
+    for codec in _COMMON_LEADS:
+        text = body[: _SAMPLE_CHARS * 8].decode(codec, errors="replace")
+        scores[codec] = _common_share(text, codec) - text.count("\ufffd") / max(1, len(text)) * 10
+    return max(scores, key=lambda codec: scores[codec])

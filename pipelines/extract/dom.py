@@ -27,26 +27,79 @@ BLOCK_TAGS = frozenset({
 CELL_TAGS = frozenset({"td", "th"})
 # Stands in the page's lines where the skipped body was.
 BODY_MARK = "\x00body\x00"
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Declarations that keep an element from being seen: not displayed, invisible, pushed off screen
+# (the ways hijackers hide blocks of links), or a box of no size that clips its content.
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|"
+    r"(?:left|top|right|text-indent)\s*:\s*-\d{3,}|margin-(?:left|top)\s*:\s*-\d{4,}",
+    re.IGNORECASE,
+)
+_ZERO_BOX = re.compile(r"(?:^|[;\s])(?:height|width|max-height)\s*:\s*0(?:px)?\s*(?:;|!|$)", re.IGNORECASE)
+_CLIPPED = re.compile(r"overflow\s*:\s*hidden", re.IGNORECASE)
+# Stylesheet rules: any rule, and a rule on plain class or id selectors only (".a, #b {…}").
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_MEDIA = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.IGNORECASE)
+_CSS_ANY_RULE = re.compile(r"(?P<selectors>[^{}]+)\{(?P<body>[^{}]*)\}")
+_CSS_PLAIN_RULE = re.compile(
+    r"(?:^|(?<=\}))\s*(?P<selectors>[.#][\w-]+(?:\s*,\s*[.#][\w-]+)*)\s*\{(?P<body>[^{}]*)\}"
+)
+_CSS_NAME = re.compile(r"[.#][\w-]+")
+_SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z]|visibility\s*:\s*visible", re.IGNORECASE)
 _BREAK = "\x01"
 _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n][\s]*")
 _WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d"  # CJK, its punctuation, full-width forms
 _BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_WIDE}]){_BREAK}+(?=[{_WIDE}])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Characters XML cannot hold (lxml refuses them in text): C0 controls but tab and line breaks, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse_html(text: str) -> Element:
     """The document tree; comments, processing instructions and script-like elements removed."""
-    text = _XML_DECLARATION.sub("", text).replace("\x00", "")
+    text = _NOT_XML.sub("", _XML_DECLARATION.sub("", text))
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NotAPage(f"not HTML: lxml cannot parse it ({exc})") from exc
     for node in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
         remove_keep_tail(node)
+    _inline_hiding_rules(root)
     for node in list(root.iter(*DROP_TAGS)):
         remove_keep_tail(node)
     return root
+
+
+def _inline_hiding_rules(root: Element) -> None:
+    """Copy the stylesheet rules that hide elements into those elements' style attributes, so that
+    is_hidden sees `<style>.x{display:none}</style><div class="x">` as it sees an inline style.
+
+    Only plain `.x`/`#x` rules outside @media count, and not for a name that another rule shows again
+    (`.pane.active{display:block}`, `.menu:hover .sub{display:block}`): tabs and menus stay visible.
+    """
+    sheets = " ".join(el.text or "" for el in root.iter("style"))
+    if "{" not in sheets:
+        return
+    sheets = _CSS_MEDIA.sub("", _CSS_COMMENT.sub("", sheets))
+    shown = {
+        name
+        for rule in _CSS_ANY_RULE.finditer(sheets)
+        if _SHOWING.search(rule["body"])
+        for name in _CSS_NAME.findall(rule["selectors"])
+    }
+    for rule in _CSS_PLAIN_RULE.finditer(sheets):
+        if not hides(rule["body"]):
+            continue
+        for selector in (s.strip() for s in rule["selectors"].split(",")):
+            if selector in shown:
+                continue
+            kind, name = selector[0], selector[1:]
+            found = (
+                root.xpath("//*[@id=$name]", name=name) if kind == "#"
+                else root.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), $name)]",
+                                name=f" {name} ")
+            )
+            for el in found:
+                el.set("style", f"{el.get('style') or ''};{rule['body']}")
 
 
 def remove_keep_tail(node: Element) -> None:
@@ -74,13 +127,21 @@ def attr_words(el: Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+def hides(style: str) -> bool:
+    """True for CSS declarations that keep an element from being seen."""
+    return bool(_HIDING.search(style)) or bool(_ZERO_BOX.search(style) and _CLIPPED.search(style))
+
+
 def is_hidden(el: Element) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    """Not shown by a browser: the hidden attribute, or a hiding style (inline or from a stylesheet)."""
+    return el.get("hidden") is not None or hides(el.get("style") or "")
 
 
 def text_of(el: Element) -> str:
-    """All text of an element on one line, whitespace normalised (letter-spacing closed up)."""
-    return normalise_line(" ".join(el.itertext()))
+    """All text of an element on one line, as a browser shows it: inline markup adds no space
+    (<span>关于</span><span>印发</span> → 关于印发), a line break between two CJK characters disappears, and
+    whitespace is normalised (letter-spacing closed up)."""
+    return _join_source_breaks(_BREAK.join(lines_of(el)))
 
 
 def _source_breaks(text: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal, cast
 
 from pipelines.extract.dom import Element, tag_of, text_of
 from pipelines.extract.labels import meta_value
-from pipelines.normalise.dates import find_date
+from pipelines.normalise.dates import find_date, parse_epoch_ms
 from pipelines.normalise.docnumber import DocNumber, find_doc_number, is_placeholder, parse_doc_number
 from pipelines.normalise.text import clean_title, normalise_line, normalise_space
 from pipelines.notice import DOC_TYPES, DocType
@@ -21,8 +23,6 @@ _HEADINGS = (
     " or contains(translate(@id, 'TITLE', 'title'), 'title')]"
 )
 _NOT_A_TITLE = re.compile(r"位置|首页|导航|^\s*$")
-# A view counter or other trailing number after an agency name ("巧巧簡歷站 1.02W").
-_TRAILING_COUNT = re.compile(r"\s+[\d.,]+\s*[WwKk万千]?$")
 _DOC_TYPE_ALIASES = {"命令（令）": "命令", "命令(令)": "命令", "令": "命令", "会议纪要": "纪要"}
 
 
@@ -42,30 +42,48 @@ def _heading_title(root: Element, page_title: str) -> str | None:
     return best[2] if best else None
 
 
-def choose_title(labels: dict[str, str], meta: dict[str, str], root: Element) -> str | None:
-    """标题 row > ArticleTitle meta > the heading > <title> without its site suffix."""
+@dataclass(frozen=True, slots=True)
+class Titles:
+    """The titles a page shows, each cleaned of site suffixes: its 标题 row, its meta title
+    (ArticleTitle), its heading and its <title>."""
+
+    label: str | None
+    meta: str | None
+    heading: str | None
+    page: str | None
+
+    def shown(self) -> dict[str, str | None]:
+        return {"<title>": self.page, "the meta title": self.meta, "the heading": self.heading}
+
+
+def titles_of(labels: dict[str, str], meta: dict[str, str], root: Element) -> Titles:
     tags = root.xpath("//title")
     page_title = clean_title(text_of(tags[0])) if tags else ""
-    site = meta_value(meta, "site_name") or ""
-    heading = _heading_title(root, page_title)
-    for candidate in (labels.get("title"), meta_value(meta, "title"), heading, page_title):
-        title = clean_title(candidate or "")
-        if title and title != site:
-            return title
-    return None
+    return Titles(
+        label=clean_title(labels.get("title") or "") or None,
+        meta=clean_title(meta_value(meta, "title") or "") or None,
+        heading=_heading_title(root, page_title),
+        page=page_title or None,
+    )
 
 
-def clean_agency(value: str | None) -> str | None:
-    if not value:
-        return None
-    agency = _TRAILING_COUNT.sub("", normalise_space(value)).strip(" ：:")
-    if not agency or is_placeholder(agency) or find_date(agency) is not None:
-        return None
-    return agency
+def choose_title(titles: Titles, site_name: str | None, spam: Callable[[str], list[str]]) -> str | None:
+    """标题 row > meta title > heading > <title>, skipping the site's name, and skipping titles with
+    spam words while another one is clean (hijackers rewrite <title> and meta for search engines)."""
+    candidates = [t for t in (titles.label, titles.meta, titles.heading, titles.page) if t and t != site_name]
+    return next((t for t in candidates if not spam(t)), candidates[0] if candidates else None)
+
+
+_EPOCH_MS = re.compile(r"^\s*1\d{12}\s*$")
+
+
+def _date_of(value: str) -> date | None:
+    """A date printed in any form, or a millisecond epoch (meta pubtime) read in China time."""
+    return parse_epoch_ms(value) if _EPOCH_MS.match(value) else find_date(value)
 
 
 def first_date(*values: str | None) -> date | None:
-    return next((d for v in values if v and (d := find_date(v)) is not None), None)
+    return next((d for v in values if v and (d := _date_of(v)) is not None), None)
 
 
 def validity_of(value: str | None) -> Validity | None:

@@ -12,12 +12,12 @@ LABELS: dict[str, tuple[str, ...]] = {
     "index_number": ("索引号", "信息索引号", "索取号"),
     "title": ("标题", "文件标题", "信息标题", "信息名称", "文件名称"),
     "doc_number": ("发文字号", "文号", "文件编号", "文件文号", "发文文号", "发文号"),
-    "issuer": ("发文机关", "发文单位", "制发机关", "成文机关", "发布机关"),
+    "issuer": ("发文机关", "发文单位", "发文机构", "发文部门", "制发机关", "成文机关", "发布机关"),
     "publisher": ("发布机构", "发布单位", "信息来源", "来源", "发布者", "责任部门", "公开责任部门",
                   "来源单位", "发布部门", "信息发布机构", "公开主体"),
     "written_date": ("成文日期", "生成日期", "产生日期", "签发日期", "形成日期", "成文时间"),
     "published_date": ("发布日期", "公开日期", "发布时间", "发文日期", "信息提供日期", "上网时间", "发文时间",
-                       "公开时间", "发表时间"),
+                       "公开时间", "发表时间", "公布日期", "公布时间", "信息发布日期", "发稿时间"),
     "topic": ("主题分类", "主题类别", "信息分类"),
     "doc_type": ("公文种类", "文种", "文种分类", "体裁分类"),
     "validity": ("有效性", "效力状态", "时效性", "是否有效"),
@@ -48,12 +48,15 @@ def _spaced(label: str) -> str:
     return r"\s*".join(re.escape(c) for c in label)
 
 
-# The whole text of a label element: "索 引 号：", "标　　题:", "发文字号".
-_WHOLE_LABEL = re.compile(rf"^(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})\s*[:：]?$")
-# A label inside a line of text: at the line start or after a space or separator; stop labels anywhere.
+# The whole text of a label element: "索 引 号：", "标　　题:", "发文字号", "[发文机构]".
+_WHOLE_LABEL = re.compile(
+    rf"^[\[【［]?(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})[\]】］]?\s*[:：]?$"
+)
+# A label inside a line of text: at the line start or after a space or separator, ended by a colon or a
+# closing bracket ("【发布时间】2023-05-06"); stop labels anywhere.
 _INLINE_LABEL = re.compile(
-    rf"(?:(?:^|(?<=[\s|丨【\[（(]))(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})"
-    rf"|(?P<stop>{'|'.join(_spaced(x) for x in STOP_LABELS)}))\s*[:：]"
+    rf"(?:(?:^|(?<=[\s|丨【\[［（(]))(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})"
+    rf"|(?P<stop>{'|'.join(_spaced(x) for x in STOP_LABELS)}))(?:\s*[:：]|[\]】］]\s*[:：]?)"
 )
 _VALUE_TRIM = " \t|丨【】[]()（）:：,，;；"
 

@@ -116,7 +116,9 @@ def _split_addressees(text: str) -> list[str]:
     names: list[str] = []
     for group in _split_outside_brackets(text, _SPLIT):
         parts = _split_outside_brackets(group, "、")
-        names.extend(parts if all(ADDRESSEE_ENDING.search(p) for p in parts) else [group])
+        # "市政府各委、办、局" is one addressee: its parts are words, not names.
+        whole = any(len(p) < 3 or not ADDRESSEE_ENDING.search(p) for p in parts)
+        names.extend([group] if whole else parts)
     return names
 
 

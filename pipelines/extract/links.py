@@ -19,9 +19,21 @@ DOWNLOAD_HANDLERS = re.compile(
 _BARE_PREFIX = re.compile(r"^附件\s*[:：]\s*")
 
 
+def absolute_url(base: str, href: str) -> str | None:
+    """A link made absolute against the page; None unless it is an http(s) URL with a valid host and
+    port (javascript:, mailto:, "http://[broken", ":99999" …)."""
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return None
+    return url if valid else None
+
+
 def _base_url(root: Element, page_url: str) -> str:
     bases = root.xpath("//base[@href]/@href")
-    return urljoin(page_url, str(bases[0]).strip()) if bases else page_url
+    return (absolute_url(page_url, str(bases[0])) if bases else None) or page_url
 
 
 def _is_attachment(url: str) -> bool:
@@ -41,10 +53,8 @@ def attachments_of(root: Element, page_url: str) -> list[dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
-            continue
-        url = urljoin(base, href)
-        if urlsplit(url).scheme not in ("http", "https") or not _is_attachment(url) or url in found:
+        url = absolute_url(base, href) if href and not href.startswith("#") else None
+        if url is None or not _is_attachment(url) or url in found:
             continue
         title = text_of(link) or (link.get("title") or "").strip()
         if not title:

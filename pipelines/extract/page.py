@@ -6,23 +6,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from pipelines.extract.agency import choose_agency, title_agency
 from pipelines.extract.body import body_lines, find_container
-from pipelines.extract.decode import decode_page
+from pipelines.extract.decode import NotAPage, decode_page
 from pipelines.extract.dom import BODY_MARK, lines_of, parse_html
 from pipelines.extract.fields import (
     Validity,
     choose_doc_number,
     choose_title,
-    clean_agency,
     doc_type_from_label,
     first_date,
+    titles_of,
     validity_of,
 )
 from pipelines.extract.flags import Flag, doc_number_flag, encoding_flag, flag, spam_flag
+from pipelines.extract.hostile import hidden_link_finding, remove_spam, title_mismatch, vocabulary
 from pipelines.extract.labels import collect, inline_pairs, meta_value, read_meta, structural_pairs
-from pipelines.extract.letter import HEAD_LINES, addressees_of, is_agency_line, signature_of, trim_head
+from pipelines.extract.letter import HEAD_LINES, addressees_of, signature_of, trim_head
 from pipelines.extract.links import attachments_of
-from pipelines.normalise.docnumber import find_doc_number
+from pipelines.extract.listing import not_a_notice
+from pipelines.extract.spam import spam_words, strip_words
+from pipelines.normalise.dates import find_date
+from pipelines.normalise.docnumber import find_doc_number, split_title_number
 from pipelines.normalise.doctype import doc_type_of, genre_of
 from pipelines.normalise.text import detect_script, normalise_space, strip_pinyin_glosses, to_simplified
 from pipelines.notice import DocType, FlagCode
@@ -65,19 +70,25 @@ def _same(text: str) -> str:
     return text
 
 
-def _agency(value: str | None, *, must_look_like_one: bool = False) -> str | None:
-    """An agency name; a 来源/发布机构 value must look like one (not 大众日报, not a content farm)."""
-    agency = clean_agency(value)
-    if agency is None or (must_look_like_one and not is_agency_line(agency)):
-        return None
-    return agency
+def _date_under_title(above: list[str], title: str | None) -> date | None:
+    """A date on the lines between the heading and the body ("2023-05-06 10:20 来源：…")."""
+    compact = (title or "").replace(" ", "")
+    starts = [i for i, line in enumerate(above) if compact and line.replace(" ", "") == compact]
+    under = above[starts[-1] + 1:] if starts else []
+    return next((d for line in under if len(line) <= 80 and (d := find_date(line)) is not None), None)
+
+
+def _clean(text: str) -> str:
+    return strip_words(text, spam_words(text))
 
 
 def read_page(body: bytes, url: str, content_type: str | None = None) -> Extracted:
-    """Read one fetched page into Notice fields; raise NotAPage when it is not a readable HTML page."""
+    """Read one fetched page into Notice fields; raise NotAPage when it is not a readable HTML page or
+    not a notice (a list page, an error page)."""
     decoded = decode_page(body, content_type)
     root = parse_html(decoded.text)
     meta = read_meta(root)
+    site_name = meta_value(meta, "site_name")
     container, skip = find_container(root)
     page = lines_of(root, skip)
     above = page[: page.index(BODY_MARK)] if BODY_MARK in page else page
@@ -85,7 +96,9 @@ def read_page(body: bytes, url: str, content_type: str | None = None) -> Extract
     raw_body = body_lines(container) if container is not None else []
     labels = collect(structural_pairs(root, skip) + inline_pairs(outside + raw_body[:HEAD_LINES]))
 
-    printed_title = choose_title(labels, meta, root)
+    titles = titles_of(labels, meta, root)
+    printed_title = choose_title(titles, site_name, lambda t: spam_words(to_simplified(t)))
+    printed_title, number_in_title = split_title_number(printed_title)
     head = trim_head(raw_body, printed_title)
     printed_lines = [strip_pinyin_glosses(line) for line in head.lines]
     script = detect_script(f"{printed_title or ''}\n" + "\n".join(printed_lines))
@@ -93,35 +106,58 @@ def read_page(body: bytes, url: str, content_type: str | None = None) -> Extract
     title = simplified(strip_pinyin_glosses(printed_title)) if printed_title else None
     lines = [simplified(line) for line in printed_lines]
     signature = signature_of(lines)
-    number_in_page = head.doc_number or find_doc_number("\n".join(above[-ABOVE_BODY_LINES:]))
+    number_in_page = (
+        head.doc_number or find_doc_number("\n".join(above[-ABOVE_BODY_LINES:])) or number_in_title
+    )
     raw_number, parsed, placeholder = choose_doc_number(labels.get("doc_number"), number_in_page)
     labels = {key: simplified(value) for key, value in labels.items() if key != "doc_number"}
+    agency = choose_agency(
+        (labels.get("issuer"), signature.agency, title_agency(title)),
+        (labels.get("publisher"), simplified(meta_value(meta, "publisher") or "")),
+        site_name,
+    )
+    cleaned = remove_spam(title, lines, agency.name if agency and agency.formal else None)
 
     x = Extracted(
-        title=title,
+        title=cleaned.title,
         doc_number=parsed.normalised if parsed else None,
         doc_number_raw=raw_number,
         doc_number_parts=parsed.parts() if parsed else None,
         index_number=_value(labels, "index_number"),
-        issuing_agency=_agency(labels.get("issuer")) or _agency(signature.agency)
-        or _agency(labels.get("publisher"), must_look_like_one=True)
-        or _agency(simplified(meta_value(meta, "publisher") or ""), must_look_like_one=True),
-        doc_type=doc_type_of(title, parsed.normalised if parsed else None)
+        issuing_agency=agency.name if agency else None,
+        doc_type=doc_type_of(cleaned.title, parsed.normalised if parsed else None)
         or doc_type_from_label(labels.get("doc_type")),
-        genre=genre_of(title),
+        genre=genre_of(cleaned.title),
         written_date=first_date(labels.get("written_date")) or signature.signed,
-        published_date=first_date(labels.get("published_date"), meta_value(meta, "published_date")),
+        published_date=first_date(labels.get("published_date"), meta_value(meta, "published_date"))
+        or _date_under_title(above, printed_title),
         validity=validity_of(labels.get("validity")),
-        topic=_value(labels, "topic"),
-        addressees=addressees_of(lines),
-        body_text="\n".join(lines),
-        attachments=[{**a, "title": simplified(a["title"])} for a in attachments_of(root, url)],
+        topic=_clean(_value(labels, "topic") or "") or None,
+        addressees=addressees_of(cleaned.lines),
+        body_text="\n".join(cleaned.lines),
+        attachments=[
+            {**a, "title": _clean(simplified(a["title"])) or a["url"]} for a in attachments_of(root, url)
+        ],
         script=script,
     )
+    if not (x.doc_number_raw or x.index_number or x.written_date):  # a notice shows one of them
+        reason = not_a_notice(root, decoded.text, x.title, cleaned.lines, outside)
+        if reason is not None:
+            raise NotAPage(reason)
 
+    found = cleaned.found | vocabulary({
+        "<title>": titles.page, "the meta title": titles.meta, "the heading": titles.heading,
+        "the meta keywords": meta.get("keywords"), "the meta description": meta.get("description"),
+        "the page's other text": " ".join(outside),
+    })
+    notes = [
+        *cleaned.notes,
+        hidden_link_finding(root, url),
+        title_mismatch(titles.shown(), (site_name or "", meta.get("columnname") or "")),
+    ]
     candidates = (
         encoding_flag(decoded.replacements, decoded.encoding),
-        spam_flag(x.title, x.issuing_agency),
+        spam_flag(found, [note for note in notes if note]),
         doc_number_flag(raw_number, parsed, placeholder=placeholder),
         None if x.body_text else flag(FlagCode.EMPTY_BODY, "no body text found on the page"),
         None if x.written_date or x.published_date else flag(

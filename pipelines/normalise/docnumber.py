@@ -130,22 +130,24 @@ def parse_doc_number(raw: str | None) -> DocNumber | None:
     return None
 
 
-# A 文号 at the start of a line, possibly after a 文号 label; what may follow it on the line
-# (签发人, a date, …) must be separated by a space.
+# A 文号 at the start of a line, possibly after a 文号 label; what may follow it on the line (签发人, a
+# date, the second number of a joint document: 发改环资〔2021〕1号、财金〔2021〕2号) must be set apart by a
+# space or a list separator.
 _LABEL = r"(?:(?:发文字号|文号|文件编号|字号)\s*[:：]\s*)?"
 _FIND_ORDINARY = re.compile(
     rf"^{_LABEL}(?P<num>[{CJK}A-Za-z]{{1,24}}\s*[{_OPEN}]\s*[0-9０-９]{{4}}\s*[{_CLOSE}]"
-    rf"\s*字?\s*第?\s*[0-9０-９]{{1,6}}\s*[号號])(?=\s|$)"
+    rf"\s*字?\s*第?\s*[0-9０-９]{{1,6}}\s*[号號])(?=[\s、，,；;]|$)"
 )
 _FIND_ORDER = re.compile(
-    rf"^{_LABEL}(?P<num>[{CJK}]{{0,24}}令\s*第\s*(?:[0-9０-９]{{1,6}}|[{_CN_NUMBER}]{{1,8}})\s*[号號])(?=\s|$)"
+    rf"^{_LABEL}(?P<num>[{CJK}]{{0,24}}令\s*第\s*(?:[0-9０-９]{{1,6}}|[{_CN_NUMBER}]{{1,8}})\s*[号號])(?=[\s、，,；;]|$)"
 )
 _ORDER_HEAD = re.compile(rf"^[{CJK}]{{1,24}}令$")
 _ORDER_SERIAL = re.compile(rf"^第\s*(?:[0-9０-９]{{1,6}}|[{_CN_NUMBER}]{{1,8}})\s*[号號]$")
 
 
 def find_doc_number(text: str) -> str | None:
-    """The first 文号 standing alone on a line or at the start of a short line, as printed.
+    """The first 文号 standing alone on a line or at the start of a short line, as printed (of a joint
+    document's numbers, the first: the lead agency's).
 
     A citation inside a sentence (…《…》（国办发〔2019〕58号）…) is not one. A 令 head split over
     two lines ("中华人民共和国国务院令" / "第707号") is joined with a space.
@@ -161,3 +163,15 @@ def find_doc_number(text: str) -> str | None:
         if _ORDER_HEAD.match(line) and i + 1 < len(lines) and _ORDER_SERIAL.match(lines[i + 1]):
             return f"{line} {lines[i + 1]}"
     return None
+
+
+_TITLE_NUMBER = re.compile(r"\s*[（(]\s*(?P<num>[^（()）]{2,40}?)\s*[）)]\s*$")
+
+
+def split_title_number(title: str | None) -> tuple[str | None, str | None]:
+    """A title printed with its own 文号 in brackets at the end ("关于…的通知（国办发〔2019〕6号）"): the
+    title without it, and the 文号 as printed. Other titles come back whole, with None."""
+    m = _TITLE_NUMBER.search(title or "")
+    if title and m and m.start() > 0 and parse_doc_number(m["num"]) is not None:
+        return title[: m.start()].rstrip(), m["num"]
+    return title, None

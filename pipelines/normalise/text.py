@@ -67,17 +67,26 @@ def detect_script(s: str) -> Literal["hans", "hant"]:
     return "hant" if notable else "hans"
 
 
-# Site-name endings of a <title> suffix ("_中国政府网", "-眉山市人民政府", " | 万载县人民政府").
-_SITE_WORDS = r"(?:政府网|人民政府|门户网站|政府门户|网站|政府|网|政务服务网|信息公开)"
-_SITE_SUFFIX = re.compile(rf"\s*(?:[_|｜]|\s-\s|-(?=[^-]*$))\s*[^_|｜]{{1,30}}?{_SITE_WORDS}\s*$")
+# What separates a title from the site's name in <title>: _ | ｜ - -- — —— (" - " with spaces).
+_SEPARATOR = r"(?:\s*[_|｜]\s*|\s*-{1,2}\s*|\s*—{1,2}\s*)"
+# Endings of a site's or its owner's name ("_中国政府网", "-眉山市人民政府", " | 万载县人民政府",
+# "|某某市应急管理局", "_某某县政府信息公开平台").
+_SITE_WORDS = (
+    r"(?:政府网|人民政府|门户网站|政府门户|网站|政府|网|政务服务网|信息公开|平台|办公室|办公厅|委员会|管委会|"
+    r"局|委|厅|办)"
+)
+_SITE_SUFFIX = re.compile(rf"{_SEPARATOR}[^_|｜—-]{{1,30}}?{_SITE_WORDS}\s*$")
+# A site's name in front of the title: "某某市人民政府-关于…的通知".
+_SITE_PREFIX = re.compile(rf"^[^_|｜—-]{{2,30}}?{_SITE_WORDS}{_SEPARATOR}(?=.{{6}})")
 # Column names that sit between the title and the site name ("_国务院部门文件_中国政府网").
 _COLUMN_WORDS = r"(?:文件|公开|信息|公告|动态|要闻|政策|专栏|专题|栏目|新闻|通知|解读|法规)"
-_COLUMN_SUFFIX = re.compile(rf"\s*[_|｜]\s*[^_|｜]{{0,12}}{_COLUMN_WORDS}\s*$")
+_COLUMN_SUFFIX = re.compile(rf"{_SEPARATOR}[^_|｜—-]{{0,12}}{_COLUMN_WORDS}\s*$")
 
 
 def clean_title(s: str) -> str:
     """The title with whitespace normalised (letter-spacing closed up, one space kept between words:
-    "省政府召开常务会议 研究部署…") and site/column suffixes removed."""
+    "省政府召开常务会议 研究部署…") and the site's name (with the column names before it) removed from
+    its end or its start."""
     title = normalise_line(s)
     stripped = _SITE_SUFFIX.sub("", title)
     if stripped != title:
@@ -85,6 +94,8 @@ def clean_title(s: str) -> str:
             stripped = shorter
         while (shorter := _SITE_SUFFIX.sub("", stripped)) != stripped and shorter:
             stripped = shorter
+    else:
+        stripped = _SITE_PREFIX.sub("", title)
     return stripped.strip() or title
 
 

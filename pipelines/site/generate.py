@@ -1,4 +1,5 @@
-"""Write every generated page of the site, and copy the downloads and schema files into it.
+"""Write every generated page of the site, the Atom feed and the schema files (the downloads are
+copied after the build, by ``post_build``).
 
 ``generate`` takes a ``write(path, data)`` callable so it runs the same inside mkdocs-gen-files
 (``gen_pages.py``) and in tests (into a plain folder).
@@ -12,8 +13,14 @@ from pathlib import Path
 
 from crawlers.registry import Source, load_sources
 from pipelines.schema import SCHEMA_DIR
-from pipelines.site.pages import home_page, notice_page, notices_index_page
-from pipelines.site.reference import downloads_page, schema_page, sources_page
+from pipelines.site.browse import browse_pages
+from pipelines.site.downloads import downloads_page
+from pipelines.site.feed import atom_feed
+from pipelines.site.history import notice_history, version_changes
+from pipelines.site.notice_page import notice_page
+from pipelines.site.pages import home_page, search_page
+from pipelines.site.quality import quality_page
+from pipelines.site.reference import schema_page, sources_page
 from pipelines.site.release_data import load_release, published_schemas
 
 Write = Callable[[str, bytes], None]
@@ -35,16 +42,21 @@ def generate(
         write(path, data.encode("utf-8") if isinstance(data, str) else data)
         written.append(path)
 
+    changes = version_changes(release) if release is not None else []
     put("index.md", home_page(release, sources))
-    put("notices/index.md", notices_index_page(release))
+    put("search.md", search_page(release))
+    for name, page in browse_pages(release, sources):
+        put(name, page)
     put("sources.md", sources_page(sources, release))
-    put("downloads.md", downloads_page(release))
+    put("downloads.md", downloads_page(release, changes))
+    put("feed.xml", atom_feed(release, changes))
+    put("quality.md", quality_page(release, sources))
     if release is not None:
+        history = notice_history(changes)
+        unknown = [c.version for c in changes if c.changes is None]
         for record in release.notices:
-            put(f"notices/{record['id']}.md", notice_page(record, by_id))
-        for info in release.versions:
-            for file in info.files:
-                put(f"downloads/{info.version}/{file.name}", file.path.read_bytes())
+            page = notice_page(record, by_id, history.get(str(record["id"]), []), unknown)
+            put(f"notices/{record['id']}.md", page)
 
     schemas = published_schemas(schema_dir)
     if not schemas:

@@ -8,6 +8,7 @@ print without escaping, so the characters that matter in HTML are swapped for fu
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Sequence
 # break YAML or Python-Markdown's placeholders (STX/ETX).
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _WEB_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+_READABLE_SLUG = re.compile(r"[a-z0-9][a-z0-9_]{0,63}\Z")
 _TITLE_SWAP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "`": "｀"})
 
 EMPTY = "—"
@@ -69,6 +71,15 @@ def relative(page_dir: str, target: str) -> str:
     return "../" * page_dir.count("/") + target
 
 
+def slug(value: str) -> str:
+    """A path segment for a value: the value itself when it is plain lowercase ASCII (a source id, a
+    year), else ``h-`` and a hash of it (agencies, 文种). Stable across builds; scraped text never
+    becomes a path, and the two forms cannot collide."""
+    if _READABLE_SLUG.match(value):
+        return value
+    return "h-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+
+
 def page_title(title: object) -> str:
     """The title for front matter and ``<title>``: one line, with < > & " ' ` made full-width."""
     return " ".join(clean(title).translate(_TITLE_SWAP).split()) or "(untitled)"
@@ -81,12 +92,15 @@ def front_matter(title: object, **extra: object) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def block(lines: Iterable[str], css_class: str) -> str:
-    """A raw HTML block: ``<div>`` lines ``</div>`` with no blank line, so Markdown leaves it alone."""
+def block(lines: Iterable[str], css_class: str, attributes: str = "") -> str:
+    """A raw HTML block: ``<div>`` lines ``</div>`` with no blank line, so Markdown leaves it alone.
+
+    ``attributes`` (written by this package, never scraped) are added to the ``<div>`` as they are.
+    """
     body = "\n".join(line for line in lines if line.strip())
     if "\n\n" in body or "\n \n" in body:
         raise ValueError("a raw HTML block must not contain blank lines")
-    return f'<div class="{esc(css_class)}">\n{body}\n</div>\n\n'
+    return f'<div class="{esc(css_class)}"{attributes}>\n{body}\n</div>\n\n'
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Pages about the notices: the home page, the list of all notices and one page per notice.
+"""The home page, and what every page about notices shares: field access, dates, order and tables.
 
 Pure functions from release data to page text. Headings and explanations are Markdown written here;
 every value from a notice goes through ``markup`` into a raw HTML block.
@@ -7,7 +7,7 @@ every value from a notice goes through ``markup`` into a raw HTML block.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crawlers.registry import Source
@@ -17,10 +17,10 @@ from pipelines.site.markup import (
     block,
     esc,
     esc_or_empty,
-    external_link,
     front_matter,
     internal_link,
     relative,
+    slug,
     table,
 )
 from pipelines.site.release_data import Record, Release
@@ -79,9 +79,20 @@ def items(record: Record, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def notice_date(record: Record) -> str:
+    """The date a notice is sorted by: published, else written; empty when it has neither."""
+    return text(record, "published_date") or text(record, "written_date") or ""
+
+
+def notice_year(record: Record) -> str:
+    """The year of ``notice_date`` (four digits), or empty."""
+    year = notice_date(record)[:4]
+    return year if year.isdigit() and len(year) == 4 else ""
+
+
 def newest_first(notices: Iterable[Record]) -> list[Record]:
-    """By published_date, newest first; notices without a date last."""
-    return sorted(notices, key=lambda r: (text(r, "published_date") or "", str(r["id"])), reverse=True)
+    """By date (published, else written), newest first; notices without a date last."""
+    return sorted(notices, key=lambda r: (notice_date(r), str(r["id"])), reverse=True)
 
 
 def notice_path(record: Record) -> str:
@@ -100,13 +111,20 @@ def _notice_rows(notices: Sequence[Record], page_dir: str) -> list[list[str]]:
             internal_link(relative(page_dir, notice_path(r)), r.get("title") or r["id"]),
             esc_or_empty(r.get("doc_number") or r.get("doc_number_raw")),
             esc_or_empty(r.get("issuing_agency")),
-            esc_or_empty(r.get("published_date")),
+            _date_cell(r),
         ]
         for r in notices
     ]
 
 
-NOTICE_HEADERS = ("标题 Title", "文号 Doc number", "发文机关 Agency", "发布日期 Published")
+def _date_cell(record: Record) -> str:
+    published = text(record, "published_date")
+    if published is not None or text(record, "written_date") is None:
+        return esc_or_empty(published)
+    return f"{esc(record['written_date'])}<small>（成文 written）</small>"
+
+
+NOTICE_HEADERS = ("标题 Title", "文号 Doc number", "发文机关 Agency", "日期 Date")
 
 
 def notice_table(notices: Sequence[Record], page_dir: str) -> str:
@@ -114,31 +132,50 @@ def notice_table(notices: Sequence[Record], page_dir: str) -> str:
 
 
 def source_counts(release: Release | None, sources: Sequence[Source], page_dir: str) -> str:
-    """A table of notices per source: every registry source, then any other source in the release."""
+    """Notices per source, by region: every registry source, then any other source in the release.
+
+    A source's name links to the browse page of its notices when it has any.
+    """
     counts = Counter(str(r.get("source_id")) for r in (release.notices if release else []))
+
+    def name(source_id: str, label: str) -> str:
+        if not counts.get(source_id):
+            return esc(label)
+        return internal_link(relative(page_dir, f"browse/source/{slug(source_id)}/"), label)
+
     rows = [
-        [
-            internal_link(relative(page_dir, f"sources/#source-{s.id}"), s.name),
-            esc(s.region),
-            esc(LEVELS.get(s.level, s.level)),
-            str(counts.pop(s.id, 0)),
-        ]
-        for s in sources
+        [name(s.id, s.name), esc(s.region), esc(LEVELS.get(s.level, s.level)), str(counts.get(s.id, 0))]
+        for s in sorted(sources, key=lambda s: s.region)
     ]
-    rows += [[esc(other), EMPTY, EMPTY, str(n)] for other, n in sorted(counts.items())]
-    total = sum(int(row[3]) for row in rows)
-    rows.append(["<strong>合计 Total</strong>", "", "", f"<strong>{total}</strong>"])
+    known = {s.id for s in sources}
+    others = sorted(other for other in counts if other not in known)
+    rows += [[name(other, other), EMPTY, EMPTY, str(counts[other])] for other in others]
+    rows.append(["<strong>合计 Total</strong>", "", "", f"<strong>{counts.total()}</strong>"])
     headers = ("来源 Source", "地区 Region", "层级 Level", "公文数 Notices")
     return block(table(headers, rows), "gw-sources")
 
 
+SEARCH_FORM = (
+    '<form class="gw-search-form" action="search/" method="get" role="search">'
+    '<input type="search" name="q" placeholder="搜索公文：标题、文号、正文 Search titles, 文号 and text" '
+    'aria-label="搜索 Search">'
+    '<button type="submit" class="md-button">搜索 Search</button></form>'
+)
+
+
 def _release_facts(release: Release) -> str:
-    facts = (
-        f"<p>最新版本 Latest version: <strong>{esc(release.version)}</strong> · "
-        f"创建于 created {esc_or_empty(release.created)} · "
-        f"公文 {len(release.notices)} notices</p>"
-    )
-    return block([facts], "gw-release")
+    notices = release.notices
+    agencies = {a for a in (text(r, "issuing_agency") for r in notices) if a}
+    years = sorted({y for y in (notice_year(r) for r in notices) if y})
+    span = f"{years[0]}–{years[-1]}" if years else EMPTY
+    facts = [
+        (f"<p>最新版本 Latest version: <strong>{esc(release.version)}</strong> · "
+         f"创建于 created {esc_or_empty(release.created)}</p>"),
+        (f"<p>公文 <strong>{len(notices)}</strong> notices · "
+         f"来源 <strong>{len({r.get('source_id') for r in notices})}</strong> sources · "
+         f"发文机关 <strong>{len(agencies)}</strong> agencies · 年份 years {esc(span)}</p>"),
+    ]
+    return block(facts, "gw-release")
 
 
 def home_page(release: Release | None, sources: Sequence[Source]) -> str:
@@ -152,10 +189,13 @@ def home_page(release: Release | None, sources: Sequence[Source]) -> str:
         "(信息公开) sites and reads each page into one structured record: title, document number "
         "(文号), index number (索引号), issuing agency, dates, addressees, clean body text, "
         "attachments and a link to the source page.\n\n"),
+        block([SEARCH_FORM], "gw-search-home"),
+        ("- **记者 Journalists**: [搜索 search](search.md) or "
+        "[浏览公文 browse the notices](notices/index.md) by source, agency, year and type; each has "
+        "its 文号, dates, source link and archived copy. "
+        "New notices of every release: [Atom feed](feed.xml).\n"),
         ("- **公众与研究者 The public and researchers**: [下载 CSV / JSON](downloads.md), "
         "versioned, with sha256 checksums; the compilation is CC0 ([关于 About](about.md)).\n"),
-        ("- **记者 Journalists**: [浏览公文 browse the notices](notices/index.md), "
-        "each with its 文号, dates and source link; search with the box at the top.\n"),
         ("- **开发者 Developers**: [数据结构 the schema](schema.md), a JSON Schema with a "
         "versioned `$id`.\n\n"),
         "## 数据版本 Release\n\n",
@@ -165,7 +205,8 @@ def home_page(release: Release | None, sources: Sequence[Source]) -> str:
     else:
         parts += [
             _release_facts(release),
-            "[下载 Downloads](downloads.md) · [数据结构 Schema](schema.md) · [来源 Sources](sources.md)\n\n",
+            ("[下载 Downloads](downloads.md) · [数据质量 Data quality](quality.md) · "
+            "[来源 Sources](sources.md)\n\n"),
         ]
     parts += ["## 各来源公文数 Notices per source\n\n", source_counts(release, sources, "")]
     if release is not None and release.notices:
@@ -173,114 +214,33 @@ def home_page(release: Release | None, sources: Sequence[Source]) -> str:
         parts += [
             "## 最新公文 Newest notices\n\n",
             notice_table(newest, ""),
-            f"[全部 {len(release.notices)} 篇公文 All notices](notices/index.md)\n",
+            f"[浏览全部 {len(release.notices)} 篇公文 Browse all notices](notices/index.md)\n",
         ]
     return "".join(parts)
 
 
-def notices_index_page(release: Release | None) -> str:
-    parts = [front_matter("公文 Notices"), "# 公文 Notices\n\n"]
+def search_page(release: Release | None) -> str:
+    """Pagefind's search UI (its script and styles are written by the ``post_build`` hook)."""
+    parts = [
+        front_matter("搜索 Search", hide=["toc"]),
+        "# 搜索 Search\n\n",
+        ("在全部公文的标题、文号和正文中搜索，可按年份、发文机关和文种筛选。词语按中文分词检索，"
+        "加引号可检索完整短语。\n"
+        "Search the titles, 文号 and text of every notice, and narrow the results by year, issuing "
+        "agency and 文种. Chinese is searched by words; put a phrase in quotes to match it exactly.\n\n"),
+    ]
     if release is None:
         return "".join([*parts, NO_RELEASE])
-    parts.append(
-        f"版本 {release.version} 的全部 {len(release.notices)} 篇公文，按发布日期从新到旧排列。"
-        f"All {len(release.notices)} notices of version {release.version}, newest first.\n\n"
-    )
-    return "".join([*parts, notice_table(newest_first(release.notices), "notices/")])
-
-
-def _row(label: str, value_html: str) -> str:
-    return f"<tr><th>{esc(label)}</th><td>{value_html}</td></tr>"
-
-
-def _doc_number(record: Record) -> str:
-    number, raw = text(record, "doc_number"), text(record, "doc_number_raw")
-    if number is None:
-        return esc_or_empty(raw)
-    if raw is not None and raw != number:
-        return f"{esc(number)}（原文 as printed: {esc(raw)}）"
-    return esc(number)
-
-
-def _doc_type(record: Record) -> str:
-    kinds = [k for k in (text(record, "doc_type"), text(record, "genre")) if k]
-    return " · ".join(esc(k) for k in kinds) or EMPTY
-
-
-def _source(record: Record, sources: Mapping[str, Source]) -> str:
-    source_id = str(record.get("source_id", ""))
-    known = sources.get(source_id)
-    if known is None:
-        return f"<code>{esc(source_id)}</code>"
-    link = internal_link(relative(notice_path(record), f"sources/#source-{known.id}"), known.name)
-    return f"{link} <code>{esc(source_id)}</code>"
-
-
-def _metadata(record: Record, sources: Mapping[str, Source]) -> list[str]:
-    addressees = "、".join(esc(a) for a in items(record, "addressees"))
-    script = {"hans": "简体 simplified", "hant": "繁体 traditional (text converted to simplified)"}
-    return [
-        "<table>",
-        "<tbody>",
-        _row("文号 Document number", _doc_number(record)),
-        _row("索引号 Index number", esc_or_empty(record.get("index_number"))),
-        _row("发文机关 Issuing agency", esc_or_empty(record.get("issuing_agency"))),
-        _row("成文日期 Written", esc_or_empty(record.get("written_date"))),
-        _row("发布日期 Published", esc_or_empty(record.get("published_date"))),
-        _row("文种 Type · genre", _doc_type(record)),
-        _row("有效性 Validity", esc_or_empty(record.get("validity"))),
-        _row("主题分类 Topic", esc_or_empty(record.get("topic"))),
-        _row("主送机关 Addressees", addressees or EMPTY),
-        _row("原文 Source page", external_link(record.get("url"))),
-        _row("来源 Source", _source(record, sources)),
-        _row("获取时间 Retrieved (UTC)", esc_or_empty(record.get("retrieved_at"))),
-        _row("原页面文字 Script", esc(script.get(str(record.get("script")), record.get("script") or EMPTY))),
-        _row("记录编号 Record id", f"<code>{esc(record['id'])}</code>"),
-        "</tbody>",
-        "</table>",
-    ]
-
-
-def _body(record: Record) -> list[str]:
-    lines = str(record.get("body_text") or "").split("\n")
-    paragraphs = [f"<p>{esc(line)}</p>" for line in lines if esc(line)]
-    return paragraphs or ["<p><em>（无正文 no body text）</em></p>"]
-
-
-def _attachments(record: Record) -> list[str]:
-    found = [a for a in items(record, "attachments") if isinstance(a, Mapping)]
-    if not found:
-        return ["<p>无 None</p>"]
-    links = [f"<li>{external_link(a.get('url'), a.get('title') or a.get('url'))}</li>" for a in found]
-    return ["<ul>", *links, "</ul>"]
-
-
-def _flags(record: Record) -> list[str]:
-    found = [f for f in items(record, "quality_flags") if isinstance(f, Mapping)]
-    if not found:
-        return ["<p>无 None</p>"]
-    lines = [
-        f"<li><code>{esc(f.get('code'))}</code> {esc(flag_explanation(str(f.get('code'))))}"
-        f"<br><small>{esc_or_empty(f.get('message'))}</small></li>"
-        for f in found
-    ]
-    return ["<ul>", *lines, "</ul>"]
-
-
-def notice_page(record: Record, sources: Mapping[str, Source]) -> str:
-    """One notice: its metadata, body (one paragraph per line), attachments, source and quality flags."""
-    title = record.get("title") or record["id"]
-    lines = [
-        f"<h1>{esc(title)}</h1>",
-        *_metadata(record, sources),
-        "<h2>正文 Text</h2>",
-        '<div class="gw-body">',
-        *_body(record),
+    ui = [
+        '<form id="gw-search-form" class="gw-search-form" role="search">',
+        ('<input id="gw-q" type="search" name="q" disabled aria-label="搜索 Search"'
+        ' placeholder="搜索标题、文号、正文 Search titles, 文号 and text">'),
+        '<button type="submit" class="md-button">搜索 Search</button>',
+        "</form>",
+        '<div class="gw-search-layout">',
+        '<aside id="gw-filters" aria-label="筛选 Filters"></aside>',
+        '<div><p id="gw-status" role="status"></p><ol id="gw-results"></ol>',
+        '<button id="gw-more" class="md-button" hidden>更多 More</button></div>',
         "</div>",
-        "<h2>附件 Attachments</h2>",
-        *_attachments(record),
-        "<h2>数据质量 Quality flags</h2>",
-        *_flags(record),
-        f"<p>{internal_link(relative(notice_path(record), 'notices/'), '← 全部公文 All notices')}</p>",
     ]
-    return front_matter(title) + block(lines, "gw-notice")
+    return "".join([*parts, block(ui, "gw-search"), '<script src="../javascripts/search.js"></script>\n'])

@@ -1,4 +1,4 @@
-"""Reference pages: the sources, the downloads of every version, and the schema documentation.
+"""Reference pages: the sources, and the schema documentation generated from the published JSON Schema.
 
 Pure functions from the source registry, the release and the published JSON Schema to page text.
 """
@@ -17,16 +17,14 @@ from pipelines.site.markup import (
     EMPTY,
     block,
     esc,
-    esc_or_empty,
     external_link,
     front_matter,
-    human_size,
     internal_link,
     relative,
     table,
 )
 from pipelines.site.pages import FLAG_EXPLANATIONS, LEVELS, NO_RELEASE, newest_first
-from pipelines.site.release_data import Release, VersionInfo
+from pipelines.site.release_data import Release, resource_rows
 
 EXAMPLE_CHARS = 80
 _DEF_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -36,7 +34,17 @@ _FORMATS = {"date": "date YYYY-MM-DD", "date-time": "date-time, RFC 3339", "uri"
 # --- sources ---------------------------------------------------------------------------------------
 
 
-def _source_block(source: Source, count: int | None) -> str:
+def _last_crawl(crawl: Mapping[str, Any] | None) -> str:
+    """The release's record of the source's last successful crawl (its ``sources`` resource)."""
+    if crawl is None:
+        return EMPTY
+    if not crawl.get("crawled_at"):
+        return "未抓取 not crawled"
+    return (f"{esc(crawl['crawled_at'])} · 请求 fetched {esc(crawl.get('fetches'))} · "
+            f"失败 failed {esc(crawl.get('failed'))} · 隔离 quarantined {esc(crawl.get('quarantined'))}")
+
+
+def _source_block(source: Source, count: int | None, crawl: Mapping[str, Any] | None) -> str:
     urls = "<br>".join(external_link(url) for url in source.start_urls)
     rows = [
         ("编号 Id", f"<code>{esc(source.id)}</code>"),
@@ -47,6 +55,7 @@ def _source_block(source: Source, count: int | None) -> str:
         ("起始网址 Start URLs", urls),
         ("使用条款 Terms", esc(source.terms)),
         ("本版公文数 Notices in the release", EMPTY if count is None else str(count)),
+        ("最近一次成功抓取 Last successful crawl", _last_crawl(crawl)),
     ]
     lines = [f'<h2 id="source-{esc(source.id)}">{esc(source.name)}</h2>', "<table>", "<tbody>"]
     lines += [f"<tr><th>{esc(label)}</th><td>{value}</td></tr>" for label, value in rows]
@@ -67,105 +76,9 @@ def sources_page(sources: Sequence[Source], release: Release | None) -> str:
         parts.append(NO_RELEASE)
     else:
         parts.append(f"公文数取自版本 {release.version}. Counts are from version {release.version}.\n\n")
-    parts += [_source_block(s, counts[s.id] if release else None) for s in sources]
-    return "".join(parts)
-
-
-# --- downloads -------------------------------------------------------------------------------------
-
-
-def _version_block(info: VersionInfo) -> str:
-    facts = (
-        f"<p>创建于 created {esc_or_empty(info.created)} · "
-        f"公文 {esc_or_empty(info.notices)} notices</p>"
-    )
-    if not info.files:
-        return block([facts, "<p>此版本的文件不在本站。The files of this version are not on this site.</p>"],
-                     "gw-version")
-    rows = [
-        [
-            internal_link(relative("downloads/", f"downloads/{info.version}/{f.name}"), f.name),
-            f"{esc(human_size(f.size))}<br><small>{f.size} bytes</small>",
-            f"<code>{esc(f.sha256)}</code>",
-        ]
-        for f in info.files
-    ]
-    return block([facts, *table(("文件 File", "大小 Size", "sha256"), rows)], "gw-version")
-
-
-HOW_TO = """## 使用方法 How to load the data
-
-`notices.csv` is UTF-8 with a header row, one row per notice. The list and object columns
-(`addressees`, `attachments`, `quality_flags`, `doc_number_parts`) hold JSON text; `body_text`
-keeps its paragraphs as line breaks inside the quoted cell. `notices.json` holds the same records as
-one JSON array; each record follows the [schema](schema.md).
-
-### Excel
-
-Double-clicking a UTF-8 CSV can show the Chinese as garbled text in some versions of Excel. Instead:
-数据 Data → 自文本/CSV From Text/CSV → choose `notices.csv` → 文件原始格式 File origin
-**65001: Unicode (UTF-8)** → 加载 Load.
-
-### pandas
-
-```python
-import json
-
-import pandas as pd
-
-notices = pd.read_csv("CSV_URL", dtype=str, keep_default_na=False)
-notices["addressees"] = notices["addressees"].map(json.loads)
-# or the JSON file, with lists as lists:
-notices = pd.read_json("JSON_URL", dtype=False)
-```
-
-### DuckDB
-
-```sql
-SELECT published_date, doc_number, title
-FROM read_csv_auto('CSV_URL')
-ORDER BY published_date DESC;
-
-SELECT * FROM read_json('JSON_URL');
-```
-
-### 校验 Verify a download
-
-Compare `sha256sum notices.csv` (Linux), `shasum -a 256 notices.csv` (macOS) or
-`Get-FileHash notices.csv` (Windows PowerShell) with the sha256 above. `datapackage.json` is a
-[Frictionless](https://datapackage.org/) v2 descriptor: `frictionless validate datapackage.json`
-checks the files against it.
-"""
-
-
-def _how_to(release: Release | None) -> str:
-    if release is None:
-        csv_url, json_url = "notices.csv", "notices.json"
-    else:
-        csv_url = f"{SITE_URL}downloads/{release.version}/notices.csv"
-        json_url = f"{SITE_URL}downloads/{release.version}/notices.json"
-    return HOW_TO.replace("CSV_URL", csv_url).replace("JSON_URL", json_url)
-
-
-
-
-def downloads_page(release: Release | None) -> str:
-    parts = [
-        front_matter("下载 Downloads"),
-        "# 下载 Downloads\n\n",
-        ("每个版本发布后不再改动；下表列出每个文件的大小和 sha256 校验值。"
-            "数据汇编以 CC0 1.0 发布（见[关于](about.md)）。\n"
-        "A published version never changes. MINOR versions add or change notices, MAJOR versions "
-        "change the schema. Every file is listed with its size and sha256. The compilation is "
-        "CC0 1.0 (see [About](about.md)).\n\n"),
-    ]
-    if release is None:
-        parts.append(NO_RELEASE)
-    else:
-        for info in reversed(release.versions):
-            latest = "（最新 latest）" if info.version == release.version else ""
-            parts += [f"## {info.version}{latest}\n\n", _version_block(info)]
-    parts.append(_how_to(release))
+    rows = (resource_rows(release.folder, "sources") if release else None) or []
+    crawls = {str(r.get("source_id")): r for r in rows}
+    parts += [_source_block(s, counts[s.id] if release else None, crawls.get(s.id)) for s in sources]
     return "".join(parts)
 
 

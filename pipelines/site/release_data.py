@@ -7,7 +7,9 @@ file to be copied must match the sha256 its ``datapackage.json`` records.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -53,6 +55,11 @@ class Release:
     notices: list[Record]
     package: Record
     versions: list[VersionInfo]
+    dataset: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.dataset / self.version
 
 
 def dataset_folder(environ: Mapping[str, str], root: Path = ROOT) -> Path:
@@ -126,7 +133,27 @@ def load_release(folder: Path) -> Release | None:
         created = str(package.get("created", ""))
         versions.append(VersionInfo(latest, created, len(notices), version_files(release_dir)))
     versions.sort(key=lambda v: version_key(v.version))
-    return Release(latest, str(package.get("created", "")), notices, package, versions)
+    return Release(latest, str(package.get("created", "")), notices, package, versions, folder)
+
+
+def resource_rows(folder: Path, name: str) -> list[dict[str, Any]] | None:
+    """The rows of the resource ``name`` of ``folder/datapackage.json`` (a CSV table or a JSON list).
+
+    None when the version has no such resource: releases older than the quality and changes
+    resources lack them, and the pages that use them say "not recorded".
+    """
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return None
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    found = [r for r in package.get("resources", []) if r.get("name") == name]
+    path = str(found[0].get("path", "")) if found else ""
+    if not FILE_NAME.match(path) or not (folder / path).is_file():
+        return None
+    data = (folder / path).read_text(encoding="utf-8-sig")
+    if path.endswith(".csv"):
+        return list(csv.DictReader(io.StringIO(data)))
+    return [row for row in json.loads(data) if isinstance(row, dict)]
 
 
 def published_schemas(schema_dir: Path = SCHEMA_DIR) -> list[tuple[str, Path]]:

@@ -1,0 +1,90 @@
+"""dedupe(): pages in, one group per document out, with canonical copy, flags, stable ids and links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from crawlers.registry import Source
+from pipelines.dedupe.canonical import Rank, issuers, rank
+from pipelines.dedupe.identity import assign_ids
+from pipelines.dedupe.match import Matching, match
+from pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
+from pipelines.dedupe.text import SHINGLE, overlap
+from pipelines.notice import Notice, notice_id
+
+# A copy differs materially from the canonical text when more shingles differ than two isolated
+# changed characters account for (each changes up to 2 × SHINGLE): a changed sentence always does.
+MAX_CHANGED = 4 * SHINGLE
+
+
+def _one_per_page(notices: Iterable[Notice]) -> dict[str, Notice]:
+    """The latest reading of each page, by page id (http and https are one page)."""
+    latest: dict[str, Notice] = {}
+    for n in notices:
+        page = notice_id(str(n.url))
+        if page not in latest or n.retrieved_at > latest[page].retrieved_at:
+            latest[page] = n
+    return latest
+
+
+def _canonical_first(
+    members: list[int],
+    pages: Sequence[Notice],
+    matching: Matching,
+    source_of: Mapping[str, Source],
+    first_seen: Sequence[datetime],
+) -> list[int]:
+    if len(members) == 1:
+        return members
+    names = issuers([pages[i] for i in members], [matching.facts[i] for i in members], source_of)
+
+    def key(i: int) -> Rank:
+        return rank(pages[i], source_of.get(pages[i].source_id), names, first_seen[i])
+
+    return sorted(members, key=key)
+
+
+def dedupe(
+    notices: Iterable[Notice], sources: Iterable[Source], previous: Iterable[KnownCopy] = ()
+) -> DedupeResult:
+    """Group the pages read into documents.
+
+    ``sources`` are the registry's (crawlers.registry.load_sources()); a page whose source_id is not
+    among them counts as a site of unknown kind. ``previous`` is the previous release's copies table
+    (DedupeResult.copy_table() of the previous run), which keeps ids and first-seen dates stable.
+    """
+    latest = _one_per_page(notices)
+    pages, page_ids = list(latest.values()), list(latest)
+    known = {notice_id(row.url): row for row in previous}
+    source_of = {s.id: s for s in sources}
+    first_seen = [
+        min(n.retrieved_at, known[p].first_seen) if p in known else n.retrieved_at
+        for n, p in zip(pages, page_ids, strict=True)
+    ]
+    matching = match(pages)
+
+    ordered = [_canonical_first(group, pages, matching, source_of, first_seen) for group in matching.groups]
+    ids, aliases = assign_ids([[page_ids[i] for i in members] for members in ordered], known)
+
+    id_of = {i: ids[k] for k, members in enumerate(ordered) for i in members}
+    forwarded: dict[str, set[str]] = defaultdict(set)
+    for i, j in matching.forwards:
+        if id_of[i] != id_of[j]:
+            forwarded[id_of[i]].add(id_of[j])
+    merged: dict[str, list[str]] = defaultdict(list)
+    for old, kept in aliases.items():
+        merged[kept].append(old)
+
+    groups = []
+    for group_id, members in zip(ids, ordered, strict=True):
+        canonical_text = matching.facts[members[0]].body
+        copies = []
+        for i in members:
+            similarity, changed = overlap(canonical_text, matching.facts[i].body)
+            differs = changed > MAX_CHANGED
+            copies.append(Copy(pages[i], first_seen[i], pages[i].retrieved_at, similarity, differs))
+        links, withdrawn = tuple(sorted(forwarded[group_id])), tuple(sorted(merged[group_id]))
+        groups.append(NoticeGroup(group_id, tuple(copies), links, withdrawn))
+    return DedupeResult(tuple(sorted(groups, key=lambda g: g.id)), aliases)

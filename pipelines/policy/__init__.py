@@ -1,0 +1,19 @@
+"""The policy inside a notice: its tasks, targets, citations and agencies, read by rules (see read_policy)."""
+
+from pipelines.policy.citations import link_citations
+from pipelines.policy.read import read_policy
+from pipelines.policy.records import (
+    AgencyMention,
+    AgencyName,
+    Citation,
+    Milestone,
+    Policy,
+    Target,
+    Task,
+    TaskAgency,
+)
+
+__all__ = [
+    "AgencyMention", "AgencyName", "Citation", "Milestone", "Policy", "Target", "Task", "TaskAgency",
+    "link_citations", "read_policy",
+]

@@ -1,0 +1,117 @@
+"""Citations: the documents a notice cites, by title and/or 文号.
+
+《国务院办公厅关于支持国家级新区深化改革创新加快推动高质量发展的指导意见》（国办发〔2019〕58号）
+gives a title and a 文号 (normalised with parse_doc_number); 《历史文化名城名镇名村保护条例》 a title.
+Not citations: the notice's own document (现将《…》印发给你们), a document the notice plans to write
+(制定《…规划》, 出台《…条例》), and a short name it defines (以下简称《指导意见》) or uses later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipelines.normalise.docnumber import parse_doc_number
+from pipelines.normalise.text import CJK
+from pipelines.notice import Notice
+from pipelines.policy.records import Citation, record_id
+
+_TITLE = re.compile(r"《(?P<title>[^《》]{2,150})》")
+_DOC_NUMBER = re.compile(
+    rf"(?P<code>[{CJK}A-Za-z]{{1,16}})\s*[〔\[［(（【﹝]\s*\d{{4}}\s*[〕\]］)）】﹞]\s*第?\s*\d{{1,6}}\s*号"
+    rf"|(?P<order>[{CJK}]{{0,16}}令)\s*第\s*\d{{1,6}}\s*号"
+)
+_LEADING_WORDS = re.compile(r"^(?:根据|按照|依据|依照|落实|贯彻|执行|参照|对照|印发|见|和|及|与)+")
+_BRACKET_AFTER = re.compile(r"^\s*[（(](?P<inside>[^（()）]*(?:[（(][^（()）]*[）)][^（()）]*)*)[）)]")
+_PLANNED = re.compile(r"(?:制定|编制|出台|研究制定|制定出台|起草|修订|印发)\s*$")
+_ALIAS = re.compile(r"(?:以下)?简称\s*《(?P<alias>[^《》]+)》")
+_JOIN = re.compile(r"^\s*[和、与及]\s*$")
+_NOISE = re.compile(r"[\s\W_]+")
+
+
+def _key(text: str) -> str:
+    return _NOISE.sub("", text)
+
+
+def _doc_number_at(text: str) -> tuple[str, str] | None:
+    """The 文号 a text starts with: (as printed, normalised)."""
+    m = _DOC_NUMBER.match(text)
+    if not m:
+        return None
+    raw = m.group(0)
+    parsed = parse_doc_number(raw)
+    return (raw, parsed.normalised) if parsed else None
+
+
+def _own(title: str, notice: Notice) -> bool:
+    return _key(title) in _key(notice.title)
+
+
+def citations_of(notice: Notice, lines: list[str]) -> list[Citation]:
+    """The documents the notice's body lines cite, each once, in order."""
+    aliases = {_key(a) for line in lines for a in _ALIAS.findall(line)}
+    found: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(n: int, start: int, text: str, title: str | None, number: tuple[str, str] | None) -> None:
+        key = (_key(title or ""), number[1] if number else "")
+        if key in seen or (not number and any(k[0] == key[0] for k in seen)):
+            return
+        seen.add(key)
+        found.append(Citation(
+            id=record_id(notice.id, "citation", f"{n}:{start}"),
+            notice_id=notice.id,
+            line=n,
+            title=title,
+            doc_number=number[1] if number else None,
+            doc_number_raw=number[0] if number else None,
+            text=text,
+        ))
+
+    for n, line in enumerate(lines):
+        planned_end = -1
+        covered: list[tuple[int, int]] = []
+        for m in _TITLE.finditer(line):
+            title = m["title"].strip()
+            planned = bool(_PLANNED.search(line[:m.start()])) or (
+                planned_end >= 0 and bool(_JOIN.match(line[planned_end:m.start()]))
+            )
+            if planned:
+                planned_end = m.end()
+            after = _BRACKET_AFTER.match(line[m.end():])
+            number = _doc_number_at(after["inside"].strip()) if after else None
+            end = m.end() + (after.end() if after and number else 0)
+            covered.append((m.start(), end))
+            if planned or _own(title, notice) or _key(title) in aliases:
+                continue
+            add(n, m.start(), line[m.start():end], title, number)
+        for m in _DOC_NUMBER.finditer(line):
+            if any(s <= m.start() < e for s, e in covered):
+                continue
+            raw = _LEADING_WORDS.sub("", m.group(0))
+            parsed = parse_doc_number(raw)
+            if parsed and parsed.normalised != notice.doc_number:
+                start = m.start() + len(m.group(0)) - len(raw)
+                add(n, start, raw, None, (raw, parsed.normalised))
+    return found
+
+
+def link_citations(citations: Iterable[Citation], notices: Iterable[Notice]) -> list[Citation]:
+    """The citations with ``cited_notice_id`` set where the cited document is one of the notices
+    (same 文号, or same title: the notice's own, or the document it 印发《…》). The others are the
+    cited documents missing from the dataset."""
+    by_number: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for notice in notices:
+        if notice.doc_number:
+            by_number.setdefault(notice.doc_number, notice.id)
+        by_title.setdefault(_key(notice.title), notice.id)
+        for inner in _TITLE.findall(notice.title):
+            by_title.setdefault(_key(inner), notice.id)
+    linked = []
+    for c in citations:
+        cited = (by_number.get(c.doc_number) if c.doc_number else None) or (
+            by_title.get(_key(c.title)) if c.title else None
+        )
+        linked.append(c.model_copy(update={"cited_notice_id": cited}) if cited else c)
+    return linked

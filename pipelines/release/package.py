@@ -1,0 +1,109 @@
+"""The Frictionless (v2) descriptor of a version: ``datapackage.json``.
+
+Every file of a version is a resource with its sha256 ``hash`` and ``bytes``; every CSV has a Table
+Schema (types, required fields, primary key, foreign keys). The descriptor is built twice: once as
+a draft without the files' facts, to judge what changed, then with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawlers.registry import Source
+from pipelines.release.dataset import Dataset
+from pipelines.release.tables import SCHEMAS
+from pipelines.schema import schema_id
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One file of a version. ``table`` names its Table Schema in tables.SCHEMAS (CSV files only)."""
+
+    name: str
+    path: str
+    format: str
+    mediatype: str
+    type: str
+    description: str
+    table: str | None = None
+    encoding: str = "utf-8"
+
+
+RESOURCES = (
+    Resource("notices", "notices.csv", "csv", "text/csv", "table",
+             "One row per notice. Lists and objects (addressees, attachments, quality_flags, "
+             "doc_number_parts) are JSON in their cell; an empty cell is null.", "notices"),
+    Resource("notices-excel", "notices-excel.csv", "csv", "text/csv", "table",
+             "The same rows for Excel: UTF-8 with a byte order mark, so a double-click shows the Chinese "
+             "text; a cell Excel would run as a formula (starting with = + - @) starts with an apostrophe.",
+             "notices", "utf-8-sig"),
+    Resource("notices-json", "notices.json", "json", "application/json", "json",
+             f"The same notices as one JSON array; each record follows {schema_id()}"),
+    Resource("notices-ndjson", "notices.ndjson", "ndjson", "application/x-ndjson", "json",
+             "The same records, one JSON object per line, for streaming."),
+    Resource("attachments", "attachments.csv", "csv", "text/csv", "table",
+             "One row per file a notice links as an attachment (附件).", "attachments"),
+    Resource("sources", "sources.csv", "csv", "text/csv", "table",
+             "The sites of this version, each with the last successful crawl its notices were read from.",
+             "sources"),
+    Resource("quality", "quality.csv", "csv", "text/csv", "table",
+             "Every URL of those crawls that gave no notice: pages quarantined (with the reason) and "
+             "fetches that failed (with the HTTP or network error).", "quality"),
+    Resource("changes", "changes.csv", "csv", "text/csv", "table",
+             "Notices added, updated (with the names of the fields that changed) and withdrawn since the "
+             "previous version; a new retrieved_at alone is not a change.", "changes"),
+    Resource("changes-md", "CHANGES.md", "md", "text/markdown", "text",
+             "What changed since the previous version, for people."),
+)
+
+
+def file_facts(data: bytes) -> dict[str, Any]:
+    return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _resource(resource: Resource, data: bytes | None) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "name": resource.name,
+        "type": resource.type,
+        "path": resource.path,
+        "format": resource.format,
+        "mediatype": resource.mediatype,
+        "encoding": resource.encoding,
+        "description": resource.description,
+    }
+    if data is not None:
+        described |= file_facts(data)
+    if resource.table:
+        described["schema"] = SCHEMAS[resource.table]
+    return described
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def descriptor(
+    dataset: Dataset, sources: list[Source], version: str, created: str, files: Mapping[str, bytes]
+) -> dict[str, Any]:
+    """The descriptor; a resource whose file is not in ``files`` has no hash and bytes (a draft)."""
+    d = dataset.definition
+    return {
+        "$schema": PROFILE,
+        "name": d["name"],
+        "title": d["title"],
+        "description": d["description"].strip(),
+        "homepage": d["homepage"],
+        "version": version,
+        "created": created,
+        "licenses": [d["license"]],
+        "contributors": [{"title": d["publisher"], "roles": ["publisher"]}],
+        "sources": [{"title": s.name, "path": _origin(s.start_urls[0])} for s in sources],
+        "resources": [_resource(r, files.get(r.path)) for r in RESOURCES],
+    }

@@ -1,0 +1,166 @@
+"""Publishing a version: judge what changed, write it aside, validate it, then make it visible.
+
+A version is written to a hidden ``.<version>.partial`` folder, checked by Frictionless and renamed
+into place; then index.json lists it and ``latest`` names it, each replaced in one step. A build
+killed at any point leaves every visible version complete and ``latest`` on the previous one; the
+next build removes what the killed one left (its hidden folder, or its version folder when index.json
+never listed it) and points ``latest`` at the newest listed version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from frictionless import Package
+
+from crawlers.registry import Source, get_source
+from pipelines.notice import Notice
+from pipelines.release.changelog import Summary, changes_md
+from pipelines.release.changes import Bump, change_rows, compare_notices, judge, next_version
+from pipelines.release.contents import data_files, quality_rows
+from pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
+from pipelines.release.package import descriptor
+from pipelines.release.tables import utc_seconds
+
+if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
+    from pipelines.ledger import SourceCrawl
+
+
+@dataclass(frozen=True)
+class Published:
+    """The version a build left as latest; ``new`` when the build published it."""
+
+    version: str
+    folder: Path
+    new: bool
+    bump: Bump | None = None
+    forced: tuple[str, ...] = ()  # the publish-gate problems --force overrode
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _sources(dataset: Dataset, crawls: Sequence[SourceCrawl]) -> list[Source]:
+    crawled = {c.source.id: c.source for c in crawls}
+    return [crawled.get(sid) or get_source(sid) for sid in dataset.source_ids]
+
+
+def _created(records: Sequence[dict[str, Any]], crawls: Sequence[SourceCrawl]) -> str:
+    """The last fetch of the crawls read (of the notices, when no crawl is known): never the clock."""
+    times = [c.crawled_at for c in crawls if c.crawled_at] or [r["retrieved_at"] for r in records]
+    if not times:
+        raise ValueError("nothing to publish: no notices and no crawls")
+    return max(utc_seconds(t) for t in times)
+
+
+def publish(
+    dataset: Dataset,
+    notices: Sequence[Notice],
+    *,
+    crawls: Sequence[SourceCrawl] = (),
+    forced: Sequence[str] = (),
+) -> Published:
+    """Publish the notices as a new version when they, the schema or the metadata changed.
+
+    ``crawls`` are the crawls the notices were read from (they give the sources and quality tables);
+    ``forced`` the publish-gate problems a ``--force`` overrode.
+    """
+    with dataset.exclusive():
+        return _publish(dataset, notices, crawls, forced)
+
+
+def _publish(
+    dataset: Dataset, notices: Sequence[Notice], crawls: Sequence[SourceCrawl], forced: Sequence[str]
+) -> Published:
+    recover(dataset)
+    sources = _sources(dataset, crawls)
+    strangers = sorted({n.source_id for n in notices} - {s.id for s in sources})
+    if strangers:
+        raise ValueError(f"notices from sources {strangers} that {dataset.folder}/dataset.toml does not list")
+    records = [n.model_dump(mode="json") for n in sorted(notices, key=lambda n: n.id)]
+    latest = dataset.latest()
+    previous_records = json.loads((latest / "notices.json").read_bytes()) if latest else []
+    previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
+    changes = compare_notices(previous_records, records)
+    created = _created(records, crawls)
+    verdict = judge(previous_package, descriptor(dataset, sources, "", created, {}), changes)
+    if verdict.bump is None:
+        assert latest is not None  # the first build always publishes
+        return Published(latest.name, latest, new=False, forced=tuple(forced))
+    version = next_version(latest.name if latest else None, verdict.bump)
+    rows = change_rows(changes, previous_records, records)
+    quality = quality_rows(crawls)
+    counts = {
+        "notices": len(records),
+        "attachments": sum(len(r["attachments"]) for r in records),
+        "added": len(changes.added),
+        "updated": len(changes.updated),
+        "withdrawn": len(changes.withdrawn),
+        "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
+        "failed": sum(q["outcome"] == "failed" for q in quality),
+    }
+    files = data_files(records, sources, crawls, rows)
+    previous = latest.name if latest else None
+    summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
+    files["CHANGES.md"] = changes_md(summary, rows)
+    files["datapackage.json"] = _json(descriptor(dataset, sources, version, created, files))
+    entry: dict[str, Any] = {
+        "version": version,
+        "created": created,
+        "change": verdict.bump,
+        **counts,
+        "descriptor_sha256": hashlib.sha256(files["datapackage.json"]).hexdigest(),
+    }
+    if forced:
+        entry["forced"] = list(forced)
+    _commit(dataset, version, files, entry)
+    return Published(version, dataset.folder / version, new=True, bump=verdict.bump, forced=tuple(forced))
+
+
+def _commit(dataset: Dataset, version: str, files: dict[str, bytes], entry: dict[str, Any]) -> None:
+    staging = dataset.folder / f".{version}.partial"
+    staging.mkdir()
+    for name, data in files.items():
+        (staging / name).write_bytes(data)
+    report = Package(str(staging / "datapackage.json")).validate()
+    if not report.valid:
+        errors = "; ".join(str(message) for message, in report.flatten(["message"])[:10])
+        shutil.rmtree(staging)
+        raise ValueError(f"version {version} fails Frictionless validation: {errors}")
+    staging.replace(dataset.folder / version)
+    index = {"name": dataset.name, "versions": [*dataset.versions(), entry]}
+    write_atomic(dataset.index_path, _json(index))
+    write_atomic(dataset.latest_path, f"{version}\n".encode())
+
+
+def recover(dataset: Dataset) -> None:
+    """Undo what a killed build left: its hidden folder, an unlisted newest version, a stale latest."""
+    for partial in dataset.folder.glob(".*.partial"):
+        shutil.rmtree(partial)
+        dataset.log(f"removed {partial.name}: the staging folder of a build that stopped")
+    listed = [v["version"] for v in dataset.versions()]
+    latest = dataset.latest()
+    folders = [p for p in dataset.folder.iterdir() if p.is_dir() and VERSION_NAME.match(p.name)]
+    unlisted = [p for p in folders if p.name not in listed]
+    # A killed build leaves at most one, newer than every listed version, and latest never named it.
+    newest = _key(listed[-1]) if listed else ()
+    if len(unlisted) > 1 or any(_key(p.name) <= newest or p == latest for p in unlisted):
+        names = sorted(p.name for p in unlisted)
+        raise ValueError(f"version folders {names} are not in {dataset.index_path}: restore index.json")
+    for orphan in unlisted:
+        shutil.rmtree(orphan)
+        dataset.log(f"removed {orphan.name}: a build stopped before index.json listed it")
+    if listed and (latest is None or latest.name != listed[-1]):
+        write_atomic(dataset.latest_path, f"{listed[-1]}\n".encode())
+        dataset.log(f"latest set to {listed[-1]}: a build stopped before pointing latest at it")
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))

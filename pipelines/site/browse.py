@@ -1,0 +1,160 @@
+"""Browse pages: the notices by source and region, issuing agency, year, 文种 and genre.
+
+Each facet has an index page (``browse/<facet>/``: its values with counts) and a page per value
+(``browse/<facet>/<slug>/``: a table of its notices, newest first). A notice appears once per facet,
+so the pages grow linearly with the corpus, and none of them is in the navigation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from crawlers.registry import Source
+from pipelines.site.markup import block, esc, front_matter, internal_link, relative, slug, table
+from pipelines.site.pages import (
+    NO_RELEASE,
+    newest_first,
+    notice_date,
+    notice_table,
+    notice_year,
+    source_counts,
+    text,
+)
+from pipelines.site.release_data import Record, Release
+
+NEWEST_ON_HUB = 50
+MISSING_LABEL = "（未注明 not stated）"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A way to group notices: ``value`` is a notice's value ("" when it has none)."""
+
+    key: str
+    title: str
+    column: str
+    value: Callable[[Record], str]
+    keep_missing: bool = True  # a page for the notices without a value
+
+    def index_path(self) -> str:
+        return f"browse/{self.key}/"
+
+    def value_path(self, value: str) -> str:
+        return f"browse/{self.key}/{slug(value) if value else '_none'}/"
+
+
+def _field(name: str) -> Callable[[Record], str]:
+    return lambda record: text(record, name) or ""
+
+
+FACETS = (
+    Facet("source", "按来源与地区 By source and region", "来源 Source", _field("source_id")),
+    Facet("agency", "按发文机关 By issuing agency", "发文机关 Agency", _field("issuing_agency")),
+    Facet("year", "按年份 By year", "年份 Year", notice_year),
+    Facet("type", "按文种 By document type", "文种 Type", _field("doc_type")),
+    Facet("genre", "按类别 By genre", "类别 Genre", _field("genre"), keep_missing=False),
+)
+
+
+def groups(facet: Facet, notices: Sequence[Record]) -> dict[str, list[Record]]:
+    """The notices of each value of the facet, newest first."""
+    grouped: dict[str, list[Record]] = {}
+    for record in newest_first(notices):
+        value = facet.value(record)
+        if value or facet.keep_missing:
+            grouped.setdefault(value, []).append(record)
+    return grouped
+
+
+def _label(facet: Facet, value: str, sources: Mapping[str, Source]) -> str:
+    if not value:
+        return MISSING_LABEL
+    known = sources.get(value) if facet.key == "source" else None
+    return known.name if known else value
+
+
+def _ordered(facet: Facet, grouped: Mapping[str, list[Record]]) -> list[str]:
+    """Years newest first; other values by number of notices, then by name; "not stated" last."""
+    values = [v for v in grouped if v]
+    if facet.key == "year":
+        values.sort(reverse=True)
+    else:
+        values.sort(key=lambda v: (-len(grouped[v]), v))
+    return values + ([""] if "" in grouped else [])
+
+
+def facet_index_page(
+    facet: Facet, release: Release | None, grouped: Mapping[str, list[Record]], sources: Sequence[Source]
+) -> str:
+    parts = [front_matter(facet.title), f"# {facet.title}\n\n"]
+    if release is None:
+        return "".join([*parts, NO_RELEASE])
+    page = facet.index_path()
+    parts.append(f"版本 {release.version} 的 {len(release.notices)} 篇公文。"
+                 f"The {len(release.notices)} notices of version {release.version}.\n\n")
+    if facet.key == "source":
+        return "".join([*parts, source_counts(release, sources, page)])
+    by_id = {s.id: s for s in sources}
+    rows = [
+        [
+            internal_link(relative(page, facet.value_path(v)), _label(facet, v, by_id)),
+            str(len(grouped[v])),
+            esc(notice_date(grouped[v][0]) or "—"),
+        ]
+        for v in _ordered(facet, grouped)
+    ]
+    headers = (facet.column, "公文数 Notices", "最新 Newest")
+    return "".join([*parts, block(table(headers, rows), "gw-facet")])
+
+
+def facet_value_page(
+    facet: Facet, value: str, notices: Sequence[Record], sources: Mapping[str, Source]
+) -> str:
+    label = _label(facet, value, sources)
+    page = facet.value_path(value)
+    back = internal_link(relative(page, facet.index_path()), f"← {facet.title}")
+    heading = [
+        f"<h1>{esc(facet.column)}：{esc(label)}</h1>",
+        f"<p>{len(notices)} 篇公文，按日期从新到旧 notices, newest first · {back}</p>",
+    ]
+    return "".join([
+        front_matter(f"{label} · {facet.column}"),
+        block(heading, "gw-facet-heading"),
+        notice_table(notices, page),
+    ])
+
+
+def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
+    """``notices/``: the ways to browse, with the number of values of each, and the newest notices."""
+    parts = [
+        front_matter("浏览公文 Browse notices"),
+        "# 浏览公文 Browse notices\n\n",
+        ("按来源、机关、年份或文种浏览，或者[搜索](../search.md)。"
+         "Browse by source, agency, year or type, or [search](../search.md).\n\n"),
+    ]
+    if release is None:
+        return "".join([*parts, NO_RELEASE])
+    parts += [f"- [{f.title}](../browse/{f.key}/index.md)：{counts[f.key]}\n" for f in FACETS]
+    newest = newest_first(release.notices)[:NEWEST_ON_HUB]
+    parts += [
+        (f"\n## 最新公文 Newest notices\n\n版本 {release.version} 共 {len(release.notices)} 篇公文；"
+         f"最新的 {len(newest)} 篇。The newest {len(newest)} of {len(release.notices)} notices.\n\n"),
+        notice_table(newest, "notices/"),
+    ]
+    return "".join(parts)
+
+
+def browse_pages(release: Release | None, sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
+    """``(path, text)`` of the hub, every facet's index page and every value's page."""
+    notices = release.notices if release else []
+    by_id = {s.id: s for s in sources}
+    counts: Counter[str] = Counter()
+    for facet in FACETS:
+        grouped = groups(facet, notices)
+        counts[facet.key] = len(grouped)
+        yield f"browse/{facet.key}/index.md", facet_index_page(facet, release, grouped, sources)
+        for value, members in grouped.items():
+            yield facet.value_path(value).rstrip("/") + ".md", facet_value_page(facet, value, members, by_id)
+    yield "notices/index.md", notices_hub_page(release, counts)

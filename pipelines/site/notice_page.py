@@ -1,0 +1,182 @@
+"""The page of one notice, at ``notices/<id>/``: everything the record says, in one raw HTML block.
+
+The block carries Pagefind's attributes: ``data-pagefind-body`` makes notice pages the only pages
+indexed for search; the 年份, 发文机关 and 文种 filters are read from the metadata cells; row labels,
+attachments, flags and links are left out of the index (``data-pagefind-ignore``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from urllib.parse import quote
+
+from crawlers.registry import Source
+from pipelines.site.history import ADDED, UPDATED, WITHDRAWN, Change
+from pipelines.site.markup import (
+    EMPTY,
+    block,
+    esc,
+    esc_or_empty,
+    external_link,
+    front_matter,
+    internal_link,
+    relative,
+    web_url,
+)
+from pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
+from pipelines.site.release_data import Record
+
+# Pagefind filter names, shown as they are in the search page's filter panel.
+FILTER_YEAR, FILTER_AGENCY, FILTER_TYPE = "年份", "发文机关", "文种"
+CHANGE_WORDS = {ADDED: "新增 added", UPDATED: "更新 updated", WITHDRAWN: "撤下 withdrawn"}
+SCRIPTS = {"hans": "简体 simplified", "hant": "繁体 traditional (text converted to simplified)"}
+
+
+def _row(label: str, value_html: str, attributes: str = "") -> str:
+    return f"<tr><th data-pagefind-ignore>{esc(label)}</th><td{attributes}>{value_html}</td></tr>"
+
+
+def _filter(name: str, value: str | None) -> str:
+    """A cell attribute that makes the cell's text the value of a Pagefind filter (when there is one)."""
+    return f' data-pagefind-filter="{name}"' if value else ""
+
+
+def _doc_number(record: Record) -> str:
+    number, raw = text(record, "doc_number"), text(record, "doc_number_raw")
+    if number is None:
+        return esc_or_empty(raw)
+    if raw is not None and raw != number:
+        return f"{esc(number)}（原文 as printed: {esc(raw)}）"
+    return esc(number)
+
+
+def _doc_type(record: Record) -> str:
+    """文种 and genre; the 文种 alone in a span that is the filter's value."""
+    doc_type, genre = text(record, "doc_type"), text(record, "genre")
+    shown = [f'<span data-pagefind-filter="{FILTER_TYPE}">{esc(doc_type)}</span>'] if doc_type else []
+    shown += [esc(genre)] if genre else []
+    return " · ".join(shown) or EMPTY
+
+
+def _published(record: Record) -> str:
+    """The published date, and the year filter (from the published date, else the written one)."""
+    year = notice_year(record)
+    tag = f'<span data-pagefind-filter="{FILTER_YEAR}:{year}"></span>' if year.isdigit() else ""
+    return esc_or_empty(record.get("published_date")) + tag
+
+
+def _source(record: Record, sources: Mapping[str, Source]) -> str:
+    source_id = str(record.get("source_id", ""))
+    known = sources.get(source_id)
+    if known is None:
+        return f"<code>{esc(source_id)}</code>"
+    link = internal_link(relative(notice_path(record), f"sources/#source-{known.id}"), known.name)
+    return f"{link} <code>{esc(source_id)}</code>"
+
+
+def archive_url(record: Record) -> str | None:
+    """The Internet Archive's copy of the source page nearest to when gongwen fetched it."""
+    url = web_url(record.get("url"))
+    if url is None:
+        return None
+    try:
+        when = datetime.fromisoformat(str(record.get("retrieved_at")))
+    except ValueError:
+        return None
+    return f"https://web.archive.org/web/{when:%Y%m%d%H%M%S}/{quote(url, safe=':/?&=%#+;,@~')}"
+
+
+def _metadata(record: Record, sources: Mapping[str, Source]) -> list[str]:
+    addressees = "、".join(esc(a) for a in items(record, "addressees"))
+    archived = archive_url(record)
+    agency = text(record, "issuing_agency")
+    return [
+        "<table>",
+        "<tbody>",
+        _row("文号 Document number", _doc_number(record)),
+        _row("索引号 Index number", esc_or_empty(record.get("index_number"))),
+        _row("发文机关 Issuing agency", esc_or_empty(agency), _filter(FILTER_AGENCY, agency)),
+        _row("成文日期 Written", esc_or_empty(record.get("written_date"))),
+        _row("发布日期 Published", _published(record)),
+        _row("文种 Type · genre", _doc_type(record)),
+        _row("有效性 Validity", esc_or_empty(record.get("validity"))),
+        _row("主题分类 Topic", esc_or_empty(record.get("topic"))),
+        _row("主送机关 Addressees", addressees or EMPTY),
+        _row("原文 Source page", external_link(record.get("url")), " data-pagefind-ignore"),
+        _row("存档 Archived copy",
+             external_link(archived, "互联网档案馆 Internet Archive") if archived else EMPTY,
+             " data-pagefind-ignore"),
+        _row("来源 Source", _source(record, sources)),
+        _row("获取时间 Retrieved (UTC)", esc_or_empty(record.get("retrieved_at")), " data-pagefind-ignore"),
+        _row("原页面文字 Script", esc(SCRIPTS.get(str(record.get("script")), record.get("script") or EMPTY)),
+             " data-pagefind-ignore"),
+        _row("记录编号 Record id", f"<code>{esc(record['id'])}</code>", " data-pagefind-ignore"),
+        "</tbody>",
+        "</table>",
+    ]
+
+
+def _body(record: Record) -> list[str]:
+    lines = str(record.get("body_text") or "").split("\n")
+    paragraphs = [f"<p>{esc(line)}</p>" for line in lines if esc(line)]
+    return paragraphs or ["<p><em>（无正文 no body text）</em></p>"]
+
+
+def _attachments(record: Record) -> list[str]:
+    found = [a for a in items(record, "attachments") if isinstance(a, Mapping)]
+    if not found:
+        return ["<p>无 None</p>"]
+    links = [f"<li>{external_link(a.get('url'), a.get('title') or a.get('url'))}</li>" for a in found]
+    return ["<ul>", *links, "</ul>"]
+
+
+def _versions(history: Sequence[Change], unknown: Sequence[str]) -> list[str]:
+    lines = [
+        f"<li>{esc(c.version)} {esc(CHANGE_WORDS.get(c.kind, c.kind))}"
+        + (f"：{esc('、'.join(c.fields))}" if c.fields else "") + "</li>"
+        for c in history
+    ]
+    if unknown:
+        lines.append(f"<li>{esc('、'.join(unknown))}：变更未记录 changes not recorded</li>")
+    return ["<ul>", *lines, "</ul>"] if lines else ["<p>无 None</p>"]
+
+
+def _flags(record: Record) -> list[str]:
+    found = [f for f in items(record, "quality_flags") if isinstance(f, Mapping)]
+    if not found:
+        return ["<p>无 None</p>"]
+    lines = [
+        f"<li><code>{esc(f.get('code'))}</code> {esc(flag_explanation(str(f.get('code'))))}"
+        f"<br><small>{esc_or_empty(f.get('message'))}</small></li>"
+        for f in found
+    ]
+    return ["<ul>", *lines, "</ul>"]
+
+
+def notice_page(
+    record: Record,
+    sources: Mapping[str, Source],
+    history: Sequence[Change] = (),
+    unknown_versions: Sequence[str] = (),
+) -> str:
+    """One notice: metadata, body (a paragraph per line), attachments, versions and quality flags."""
+    title = record.get("title") or record["id"]
+    lines = [
+        f"<h1>{esc(title)}</h1>",
+        *_metadata(record, sources),
+        "<h2 data-pagefind-ignore>正文 Text</h2>",
+        '<div class="gw-body">',
+        *_body(record),
+        "</div>",
+        "<div data-pagefind-ignore>",
+        "<h2>附件 Attachments</h2>",
+        *_attachments(record),
+        "<h2>版本 Versions</h2>",
+        *_versions(history, unknown_versions),
+        "<h2>数据质量 Quality flags</h2>",
+        *_flags(record),
+        f"<p>{internal_link(relative(notice_path(record), 'notices/'), '← 浏览公文 Browse notices')}</p>",
+        "</div>",
+    ]
+    return front_matter(title) + block(lines, "gw-notice", " data-pagefind-body")

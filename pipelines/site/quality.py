@@ -1,0 +1,117 @@
+"""The data quality page: quarantined pages with their reasons, and quality flags by source.
+
+Quarantined pages come from the release's ``quality`` resource, shown with whatever columns it
+has; a release without one says so. Flags are counted from the notices' ``quality_flags``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from crawlers.registry import Source
+from pipelines.notice import FlagCode
+from pipelines.site.markup import (
+    EMPTY,
+    block,
+    esc,
+    external_link,
+    front_matter,
+    internal_link,
+    relative,
+    table,
+    web_url,
+)
+from pipelines.site.pages import NO_RELEASE, flag_explanation, items, newest_first, notice_path
+from pipelines.site.release_data import Record, Release, resource_rows
+
+LISTED_PER_FLAG = 100
+PAGE = "quality/"
+
+
+def _cell(column: str, value: Any, published: AbstractSet[str]) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, list | dict):
+        return f"<code>{esc(json.dumps(value, ensure_ascii=False))}</code>"
+    if column == "notice_id" and value in published:
+        return internal_link(relative(PAGE, f"notices/{value}/"), value)
+    return external_link(value) if web_url(value) else esc(value)
+
+
+def quarantine_section(rows: Sequence[Mapping[str, Any]] | None, published: AbstractSet[str]) -> str:
+    """The release's quality table as it is: every URL that gave no notice, with the reason."""
+    heading = "## 隔离的页面 Quarantined pages\n\n"
+    if rows is None:
+        return heading + ("本版本没有隔离记录。This release has no record of quarantined pages "
+                          "(no `quality` resource in its datapackage.json).\n\n")
+    intro = (f"抓取中没有产生公文的 {len(rows)} 个网址及其原因：隔离（已获取，但不是有效的公文）或失败"
+             f"（未能获取）。The {len(rows)} URLs of the crawls that gave no notice, each with the reason: "
+             "quarantined (fetched, but not a valid notice) or failed (not fetched).\n\n")
+    if not rows:
+        return heading + intro
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    body = [[_cell(c, row.get(c), published) for c in columns] for row in rows]
+    return heading + intro + block(table(columns, body), "gw-quarantine")
+
+
+def _flags_by_source(notices: Sequence[Record], sources: Mapping[str, Source]) -> str:
+    counts: Counter[tuple[str, str]] = Counter()
+    totals: Counter[str] = Counter()
+    for record in notices:
+        source = str(record.get("source_id"))
+        totals[source] += 1
+        for flag in {str(f.get("code")) for f in items(record, "quality_flags") if isinstance(f, Mapping)}:
+            counts[source, flag] += 1
+    codes = [str(c) for c in FlagCode] + sorted({c for _, c in counts} - set(FlagCode))
+    def name(source_id: str) -> str:
+        return esc(sources[source_id].name if source_id in sources else source_id)
+
+    rows = [[name(s), str(totals[s]), *(str(counts[s, c] or "") for c in codes)] for s in sorted(totals)]
+    return block(table(["来源 Source", "公文数 Notices", *codes], rows), "gw-flags")
+
+
+def _flagged(notices: Sequence[Record], code: str) -> list[Record]:
+    return [r for r in notices if any(isinstance(f, Mapping) and f.get("code") == code
+                                      for f in items(r, "quality_flags"))]
+
+
+def _flag_section(code: str, flagged: Sequence[Record]) -> str:
+    shown = flagged[:LISTED_PER_FLAG]
+    lines = [f"<h3>{esc(code)}（{len(flagged)}）</h3>", f"<p>{esc(flag_explanation(code))}</p>", "<ul>"]
+    lines += [
+        f"<li>{internal_link(relative(PAGE, notice_path(r)), r.get('title') or r['id'])}</li>" for r in shown
+    ]
+    lines.append("</ul>")
+    if len(flagged) > len(shown):
+        lines.append(f"<p>最新的 {len(shown)} 篇 The newest {len(shown)}; the data files have them all.</p>")
+    return block(lines, "gw-flagged")
+
+
+def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
+    parts = [
+        front_matter("数据质量 Data quality"),
+        "# 数据质量 Data quality\n\n",
+        ("gongwen 不会悄悄丢掉读不好的页面：无法读成有效公文的页面被隔离并注明原因；"
+        "读成了但有问题的公文带有质量标记。\n"
+        "Nothing is dropped silently: a page that cannot be read into a valid notice is quarantined "
+        "with its reason, and a notice with a problem carries quality flags, explained on its page "
+        "and counted here.\n\n"),
+    ]
+    if release is None:
+        return "".join([*parts, NO_RELEASE])
+    notices = newest_first(release.notices)
+    parts += [
+        f"版本 Version {release.version}.\n\n",
+        quarantine_section(resource_rows(release.folder, "quality"), {str(r["id"]) for r in notices}),
+        "## 各来源的质量标记 Quality flags by source\n\n",
+        "每个来源带有各标记的公文数。Notices of each source carrying each flag.\n\n",
+        _flags_by_source(notices, {s.id: s for s in sources}),
+        "## 带标记的公文 Flagged notices\n\n",
+    ]
+    sections = [_flag_section(code, flagged) for code in FlagCode if (flagged := _flagged(notices, code))]
+    parts += sections or ["没有带标记的公文。No notice carries a flag.\n\n"]
+    return "".join(parts)

@@ -1,0 +1,64 @@
+"""The publish gate's rules, on crawls described directly (the crawl-based test is in test_release_crawls)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawlers.registry import get_source
+from pipelines.ledger import Outcome, OutcomeName, SourceCrawl
+from pipelines.release import Dataset, GateClosed, gate_problems, release_crawls
+from tests.conftest import ROOT
+from tests.test_release import meishan_notices
+
+
+def crawl(source_id: str, *, notices: int, failed: int = 0, expected_min: int = 2) -> SourceCrawl:
+    source = get_source(source_id).model_copy(update={"expected_min": expected_min})
+    found = meishan_notices(notices, source_id=source_id)
+
+    def outcome(n: int, name: OutcomeName) -> Outcome:
+        url = f"https://{source.allowed_hosts[0]}/{name}/{n}.htm"
+        return Outcome(source_id, url, "detail", name, "", 200, None, f"2026-01-02T03:04:{n:02}.000001Z")
+
+    outcomes = [outcome(n, "published") for n in range(notices)]
+    outcomes += [outcome(n, "failed") for n in range(failed)]
+    return SourceCrawl(source, "20260102T030400Z", found, outcomes)
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Dataset:
+    text = (ROOT / "datasets" / "notices" / "dataset.toml").read_text(encoding="utf-8")
+    sources_line = next(line for line in text.splitlines() if line.startswith("sources = "))
+    (tmp_path / "dataset.toml").write_text(text.replace(sources_line, 'sources = ["sc_meishan"]'), "utf-8")
+    return Dataset.load(tmp_path)
+
+
+def test_a_healthy_crawl_passes(dataset: Dataset) -> None:
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=2)]) == []
+
+
+def test_too_few_notices_too_many_failures_or_no_crawl_close_the_gate(dataset: Dataset) -> None:
+    assert dataset.max_failed_share == 0.2
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=1)]) == [
+        "sc_meishan: fewer notices than its expected minimum of 2 (1)"]
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=4, failed=1)]) == []  # 20%: allowed
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=3, failed=1)]) == [
+        "sc_meishan: 1 of 4 fetches failed (25%), more than the 20% allowed"]
+    assert gate_problems(dataset, []) == ["sc_meishan: never crawled (no captures)"]
+
+
+def test_a_closed_gate_publishes_nothing_and_logs_why(dataset: Dataset) -> None:
+    release_crawls(dataset, [crawl("sc_meishan", notices=3)])
+    with pytest.raises(GateClosed) as closed:
+        release_crawls(dataset, [crawl("sc_meishan", notices=1)])
+    assert closed.value.problems == ["sc_meishan: fewer notices than its expected minimum of 2 (1)"]
+    assert (dataset.folder / "latest").read_text(encoding="utf-8").strip() == "1.0.0"
+    assert [v["version"] for v in dataset.versions()] == ["1.0.0"]
+    assert "BLOCKED" in dataset.log_path.read_text(encoding="utf-8").splitlines()[-1]
+
+    forced = release_crawls(dataset, [crawl("sc_meishan", notices=1)], force=True)
+    assert (forced.version, forced.forced) == ("1.1.0", tuple(closed.value.problems))
+    assert dataset.versions()[-1]["withdrawn"] == 2
+    assert "FORCED" in dataset.log_path.read_text(encoding="utf-8")
+

@@ -1,0 +1,79 @@
+"""`gongwen validate FILE`: a user's own JSON, NDJSON or CSV checked against the published schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.release import Dataset, publish
+from tests.conftest import BIN, ROOT
+from tests.test_release import meishan_notices
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("notices")
+    shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", folder)
+    return publish(Dataset.load(folder), meishan_notices(3)).folder
+
+
+def records(release: Path) -> list[dict[str, object]]:
+    loaded: list[dict[str, object]] = json.loads((release / "notices.json").read_bytes())
+    return loaded
+
+
+@pytest.mark.parametrize("name", ["notices.json", "notices.ndjson", "notices.csv", "notices-excel.csv"])
+def test_the_released_files_are_valid(release: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(release / name)]) == 0
+    assert "3 records valid against https://" in capsys.readouterr().out
+
+
+def test_a_wrong_date_is_rejected_naming_the_record_and_the_field(release: Path, tmp_path: Path) -> None:
+    broken = records(release)
+    broken[1]["written_date"] = "2022-02-30"
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([BIN / "gongwen", "validate", path], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert f"{path}: record 2: written_date: '2022-02-30' is not a 'date'" in result.stdout.splitlines()
+    assert "1 problems in 3 records" in result.stderr
+
+
+def test_ndjson_problems_give_the_line(
+    release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second, third = records(release)
+    third["published_date"] = "2022/3/30"
+    lines = [json.dumps(first), "", "{not json", json.dumps(second), json.dumps(third)]
+    path = tmp_path / "mine.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{path}: record 2 (line 3): (record): not JSON")
+    assert out[1] == f"{path}: record 4 (line 5): published_date: '2022/3/30' is not a 'date'"
+
+
+def test_csv_cells_are_read_as_the_release_writes_them(
+    release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (release / "notices.csv").read_text(encoding="utf-8")
+    path = tmp_path / "mine.csv"
+    path.write_text(text.replace("2026-01-02T03:04:05Z", "yesterday", 1).replace('[""各县', "[各县", 1),
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "record 1 (line 2): addressees: not JSON in its cell" in out
+    assert "record 1 (line 2): retrieved_at: 'yesterday' is not a 'date-time'" in out
+
+
+def test_a_file_that_cannot_be_read_is_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "missing.json")]) == 2
+    (tmp_path / "notes.txt").write_text("{}", encoding="utf-8")
+    assert main(["validate", str(tmp_path / "notes.txt")]) == 2
+    assert main(["validate", "--format", "json", str(tmp_path / "notes.txt")]) == 1  # {} lacks every field
+    assert "--format" in capsys.readouterr().err
