@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,20 +36,25 @@ class Crawl:
         earlier = sorted({Path(f.warc_file).name for f in self.fetches() if f.warc_file})
         return [self.warc_path, *(self.folder / name for name in earlier if name != self.warc_path.name)]
 
-    def responses(self) -> Iterator[CapturedResponse]:
+    def responses(self, wanted: Container[str] | None = None) -> Iterator[CapturedResponse]:
+        """The response records of this crawl's WARC files, one at a time in file order: only those
+        whose record id is ``wanted``, when given (the others are skipped without reading their body)."""
         for path in self.warc_paths():
             if path.exists():
-                yield from _responses(path)
+                yield from _responses(path, wanted)
 
 
-def _responses(warc_path: Path) -> Iterator[CapturedResponse]:
+def _responses(warc_path: Path, wanted: Container[str] | None) -> Iterator[CapturedResponse]:
     with warc_path.open("rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response":
                 continue
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            if wanted is not None and record_id not in wanted:
+                continue
             headers = record.http_headers
             yield CapturedResponse(
-                record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                record_id=record_id,
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 date=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")),
                 status=int(headers.get_statuscode()),

@@ -7,15 +7,18 @@ the HTTP or network error). List pages, which carry no notice, end in followed o
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from crawlers.capture import Fetch
 from crawlers.registry import Source
-from pipelines.captures import Crawl, latest_crawl
+from pipelines.captures import CapturedResponse, Crawl, latest_crawl
 from pipelines.notice import Notice
 from pipelines.validate import Quarantined, build_notice
 
@@ -34,12 +37,26 @@ class Outcome:
     fetched_at: str
 
 
-def resolve(crawl: Crawl) -> tuple[list[Notice], list[Outcome]]:
-    """Read every page a crawl fetched; return the notices and one outcome per ledger row."""
-    responses = {r.record_id: r for r in crawl.responses()}
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 500
+Reading = Notice | str  # a page read: its notice, or why it was quarantined
+
+
+def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], list[Outcome]]:
+    """Read every page a crawl fetched; return the notices and one outcome per ledger row.
+
+    The WARC files are read once, record by record, and each page is read as it comes, so no body is
+    held longer than it takes to read it. Pages are read in ``workers`` processes (default: one per
+    CPU when the crawl has at least PARALLEL_FROM pages, else this process alone).
+    """
+    fetches = crawl.fetches()
+    wanted = {f.warc_record_id for f in fetches if f.kind == "detail" and f.warc_record_id}
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if len(wanted) >= PARALLEL_FROM else 1
+    readings = dict(_readings(crawl.responses(wanted), crawl.source_id, workers))
     notices: dict[str, Notice] = {}
     outcomes: list[Outcome] = []
-    for fetch in crawl.fetches():
+    for fetch in fetches:
 
         def outcome(name: OutcomeName, reason: str, nid: str | None = None, fetch: Fetch = fetch) -> Outcome:
             return Outcome(
@@ -52,28 +69,50 @@ def resolve(crawl: Crawl) -> tuple[list[Notice], list[Outcome]]:
         if fetch.kind == "list":
             outcomes.append(outcome("followed", ""))
             continue
-        captured = responses.get(fetch.warc_record_id or "")
-        if captured is None:
+        reading = readings.get(fetch.warc_record_id or "")
+        if reading is None:
             missing = f"no WARC record {fetch.warc_record_id} in {crawl.warc_path.name}"
             outcomes.append(outcome("failed", missing))
             continue
-        try:
-            notice = build_notice(
-                captured.body,
-                captured.url,
-                source_id=crawl.source_id,
-                retrieved_at=captured.date,
-                content_type=captured.content_type,
-            )
-        except Quarantined as exc:
-            outcomes.append(outcome("quarantined", str(exc)))
+        if isinstance(reading, str):
+            outcomes.append(outcome("quarantined", reading))
             continue
-        if notice.id in notices:
-            outcomes.append(outcome("quarantined", f"same page as {notices[notice.id].url}", notice.id))
+        if reading.id in notices:
+            outcomes.append(outcome("quarantined", f"same page as {notices[reading.id].url}", reading.id))
             continue
-        notices[notice.id] = notice
-        outcomes.append(outcome("published", "", notice.id))
+        notices[reading.id] = reading
+        outcomes.append(outcome("published", "", reading.id))
     return list(notices.values()), outcomes
+
+
+def _readings(
+    responses: Iterable[CapturedResponse], source_id: str, workers: int
+) -> Iterator[tuple[str, Reading]]:
+    """Each response's record id and reading, in order, read here or in ``workers`` processes."""
+    read = partial(_read, source_id=source_id)
+    if workers <= 1:
+        yield from map(read, responses)
+        return
+    # forkserver, not fork: the caller may have threads (a crawl's reactor) that a fork would copy
+    # mid-operation. The server imports the extractor once; each worker is forked from it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with context.Pool(workers) as pool:
+        yield from pool.imap(read, responses, chunksize=16)
+
+
+def _read(captured: CapturedResponse, source_id: str) -> tuple[str, Reading]:
+    try:
+        notice = build_notice(
+            captured.body,
+            captured.url,
+            source_id=source_id,
+            retrieved_at=captured.date,
+            content_type=captured.content_type,
+        )
+    except Quarantined as exc:
+        return captured.record_id, str(exc)
+    return captured.record_id, notice
 
 
 @dataclass(frozen=True)

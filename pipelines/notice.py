@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 # The 15 statutory 文种 of the 2012《党政机关公文处理工作条例》, article 8.
 DocType = Literal[
@@ -75,6 +75,8 @@ class Notice(BaseModel):
         frozen=True,
         title="Notice",
         json_schema_extra={"examples": []},
+        # Fields with a default (set by the release, not read from the page) are in every record.
+        json_schema_serialization_defaults_required=True,
     )
 
     id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$", description="stable id: see notice_id()")]
@@ -109,11 +111,18 @@ class Notice(BaseModel):
         str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of body_text (UTF-8)")
     ]
     quality_flags: list[QualityFlag] = Field(description="data-quality findings")
+    removed_from_source_at: datetime | None = Field(
+        default=None,
+        description="when a crawl found the page gone from its source (HTTP 404/410 or no longer listed),"
+        " UTC; the notice stays published as it was last read; null while the page is there",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Notice:
-        if self.retrieved_at.utcoffset() != UTC.utcoffset(None):
-            raise ValueError("retrieved_at must be a UTC datetime")
+        for name in ("retrieved_at", "removed_from_source_at"):
+            when = getattr(self, name)
+            if when is not None and when.utcoffset() != UTC.utcoffset(None):
+                raise ValueError(f"{name} must be a UTC datetime")
         if self.content_sha256 != sha256_text(self.body_text):
             raise ValueError("content_sha256 is not the sha256 of body_text")
         if (self.doc_number is None) != (self.doc_number_parts is None):

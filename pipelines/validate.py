@@ -6,7 +6,7 @@ the published schema file, so what is released is what the published contract pr
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -32,7 +32,7 @@ def build_notice(
         extracted = read_page(body, url, content_type)
     except NotAPage as exc:
         raise Quarantined(f"not a notice page: {exc}") from exc
-    fields = asdict(extracted)
+    fields = {f.name: getattr(extracted, f.name) for f in dataclass_fields(extracted)}  # pydantic copies
     if not (fields.get("title") or "").strip():
         raise Quarantined("no title: the page has no title in its heading, metadata or <title>")
     try:

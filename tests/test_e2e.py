@@ -60,7 +60,10 @@ def test_the_ledger_counts_add_up(demo_run: Run) -> None:
     assert outcomes["published"] + outcomes["quarantined"] + outcomes["failed"] == len(details)
     assert len(details) == len(PAGES)  # every detail page of the sample web was fetched once
     assert len({r["url"] for r in details}) == len(details)
-    assert outcomes["published"] == len(notices_by_id(demo_run))
+    with (demo_run.release / "copies.csv").open(encoding="utf-8") as f:
+        copies = list(csv.DictReader(f))
+    assert outcomes["published"] == len(copies)  # every page read is a copy of one notice
+    assert {c["notice_id"] for c in copies} == set(notices_by_id(demo_run))
     assert all(r["reason"] for r in details if r["outcome"] != "published")
     summary = f"detail pages fetched {len(details)} = published {outcomes['published']}"
     assert summary in demo_run.stdout

@@ -333,3 +333,21 @@ def test_ids_are_stable_and_every_record_points_to_its_notice() -> None:
     assert len(ids) == len(set(ids))
     leads = {m.task_id for m in first.agency_mentions() if m.context == "lead"}
     assert leads == {task.id for task in first.tasks}
+
+
+def test_items_numbered_alike_twice_are_distinct_tasks_with_their_own_targets() -> None:
+    body = (
+        "一、加快建设产业园区，到2025年入园企业达到50家。（牵头单位：区发改局）\n"
+        "附：重点项目\n"
+        "一、加快建设物流园区，到2025年入园企业达到20家。（牵头单位：区交通局）"
+    )
+    read = policy(body, region="四川省成都市青白江区", addressees=["各部门", "各部门"])
+    assert [t.outline for t in read.tasks] == ["一、", "一、"]
+    assert len({t.id for t in read.tasks}) == 2
+    assert [t.task_id for t in read.targets] == [t.id for t in read.tasks]
+    mentions = [(m.context, m.task_id, m.raw) for m in read.agency_mentions()]
+    assert mentions == [  # the addressee printed twice is one mention
+        ("addressee", None, "各部门"),
+        ("lead", read.tasks[0].id, "区发改局"),
+        ("lead", read.tasks[1].id, "区交通局"),
+    ]

@@ -170,26 +170,24 @@ def test_a_build_that_changes_nothing_publishes_nothing(dataset: Dataset) -> Non
     assert first.folder == again.folder
 
 
-def test_added_updated_and_withdrawn_notices_make_a_minor_version(dataset: Dataset) -> None:
-    kept, changed, withdrawn = meishan_notices(3)
-    publish(dataset, [kept, changed, withdrawn])
+def test_added_and_updated_notices_make_a_minor_version_and_missing_ones_stay(dataset: Dataset) -> None:
+    kept, changed, missing = meishan_notices(3)
+    publish(dataset, [kept, changed, missing])
     retitled = Notice.model_validate({**changed.model_dump(), "title": "新的标题"})
     added = make_notice("https://www.ms.gov.cn/info/1046/77.htm")
-    published = publish(dataset, [kept, retitled, added])
+    published = publish(dataset, [kept, retitled, added])  # no crawl says where `missing` went
     assert (published.version, published.bump) == ("1.1.0", "MINOR")
     rows = {r["id"]: r for r in changes(published.folder)}
-    assert {nid: r["change"] for nid, r in rows.items()} == {
-        added.id: "added", changed.id: "updated", withdrawn.id: "withdrawn"}
+    assert {nid: r["change"] for nid, r in rows.items()} == {added.id: "added", changed.id: "updated"}
     assert json.loads(rows[changed.id]["fields"]) == ["title"]
-    assert rows[withdrawn.id]["title"] == withdrawn.title  # described as it last was
+    assert missing.id in {r["id"] for r in json.loads((published.folder / "notices.json").read_bytes())}
     entry = dataset.versions()[-1]
-    assert (entry["added"], entry["updated"], entry["withdrawn"], entry["notices"]) == (1, 1, 1, 3)
+    assert (entry["added"], entry["updated"], entry["withdrawn"], entry["notices"]) == (1, 1, 0, 4)
     assert entry["descriptor_sha256"] == hashlib.sha256(
         (published.folder / "datapackage.json").read_bytes()).hexdigest()
     text = (published.folder / "CHANGES.md").read_text(encoding="utf-8")
     assert "Previous version: 1.0.0." in text
     assert f"`{added.id}`" in text
-    assert "## Withdrawn (1)" in text
     assert "(`title`)" in text
     assert (dataset.folder / "latest").read_text(encoding="utf-8").strip() == "1.1.0"
     assert json.loads((dataset.folder / "1.0.0" / "notices.json").read_bytes())[0]["title"] != "新的标题"

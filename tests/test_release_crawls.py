@@ -133,6 +133,9 @@ def test_adding_one_notice_makes_a_minor_version_listing_exactly_that_id(site: S
     text = re.sub(r'(?m)^path = ".*"$', 'path = "/info/1046/99999.htm"', text, count=1)
     text = re.sub(r'(?m)^title = ".*"$', 'title = "眉山市人民政府关于新增一件通知的通知"', text, count=1)
     text = text.replace("2018-09-30", "2026-01-15")  # published now: first on the list pages
+    text = re.sub(r'(?m)^doc_number = ".*"$', 'doc_number = "眉府发〔2026〕1号"', text, count=1)
+    new_body = '\nbody = """\n各区县人民政府：\n\n现将新增事项通知如下。\n"""'  # another text: not a copy
+    text = re.sub(r'(?s)\nbody = """.*?"""', new_body, text)
     added = site.pages / "sc_meishan" / "2026-new-notice.toml"
     added.write_text(text, encoding="utf-8")
 
@@ -144,7 +147,7 @@ def test_adding_one_notice_makes_a_minor_version_listing_exactly_that_id(site: S
     assert json.loads((site.dataset / "index.json").read_bytes())["versions"][-1]["change"] == "MINOR"
 
 
-def test_removing_one_notice_lists_it_as_withdrawn(site: Site) -> None:
+def test_a_page_gone_from_its_source_keeps_its_notice_with_removed_from_source_at(site: Site) -> None:
     removed = site.pages / "sc_meishan" / "2018-lantian-baoweizhan.toml"
     gone = page_id("sc_meishan", removed)
     assert gone in site.notice_ids("1.0.0")
@@ -153,8 +156,16 @@ def test_removing_one_notice_lists_it_as_withdrawn(site: Site) -> None:
     release = site.recrawl_and_release("sc_meishan")
     assert release.returncode == 0, release.stderr[-2000:]
     assert site.latest == "1.1.0"
-    assert [(r["id"], r["change"]) for r in site.rows("1.1.0", "changes.csv")] == [(gone, "withdrawn")]
-    assert site.notice_ids("1.1.0") == site.notice_ids("1.0.0") - {gone}
+    (change,) = site.rows("1.1.0", "changes.csv")
+    assert (change["id"], change["change"]) == (gone, "updated")
+    assert json.loads(change["fields"]) == ["removed_from_source_at", "copies"]
+    assert site.notice_ids("1.1.0") == site.notice_ids("1.0.0")
+    before, after = ({r["id"]: r for r in site.rows(v, "notices.csv")}[gone] for v in ("1.0.0", "1.1.0"))
+    (failed,) = (r for r in site.rows("1.1.0", "quality.csv") if r["url"] == before["url"])
+    assert failed["http_status"] == "404"
+    assert after["removed_from_source_at"] == failed["fetched_at"]  # when the crawl found it gone
+    assert after["validity"] == before["validity"] == "废止"
+    assert after | {"removed_from_source_at": ""} == before  # as last read
 
 
 def test_a_source_below_its_minimum_blocks_publication_until_forced(site: Site) -> None:

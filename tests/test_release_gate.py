@@ -59,6 +59,6 @@ def test_a_closed_gate_publishes_nothing_and_logs_why(dataset: Dataset) -> None:
 
     forced = release_crawls(dataset, [crawl("sc_meishan", notices=1)], force=True)
     assert (forced.version, forced.forced) == ("1.1.0", tuple(closed.value.problems))
-    assert dataset.versions()[-1]["withdrawn"] == 2
+    assert dataset.versions()[-1]["updated"] == 2  # no longer listed: kept, removed from their source
     assert "FORCED" in dataset.log_path.read_text(encoding="utf-8")
 

@@ -100,17 +100,22 @@ class PageFile:
 
 def load_page(source_id: str, path: Path) -> PageFile:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return page_of(source_id, path.stem, data, modified=path.stat().st_mtime)
+
+
+def page_of(source_id: str, name: str, data: dict[str, Any], modified: float | None = None) -> PageFile:
+    """A notice page from the keys of a page file (README.md), whether read from TOML or generated."""
     paragraphs = [p.strip() for p in data.get("body", "").split("\n\n") if p.strip()]
     page = PageFile(
         source_id=source_id,
-        name=path.stem,
+        name=name,
         path=data["path"],
         title=data.get("title", ""),
         paragraphs=paragraphs,
         expected=data.get("expected", {}),
         values=data,
         status=int(data.get("status", 200)),
-        modified=path.stat().st_mtime,
+        modified=modified,
     )
     folder = posixpath.dirname(page.path)
     page.attachments = [

@@ -74,6 +74,7 @@ class CopyRecord:
     canonical: bool
     similarity: float
     differs: bool
+    removed_from_source_at: datetime | None = None  # set by the release for a page gone from its source
 
 
 @dataclass(frozen=True)

@@ -121,12 +121,22 @@ def find_container(root: Element) -> tuple[Element | None, Element | None]:
     marked = _between_markers(root)
     if marked is not None:
         return marked, root.xpath("//body//meta[@name='ContentStart']")[0].getparent()
-    for selector in _COMPILED_SELECTORS:
+    present = _names(root)
+    for name, selector in zip(BODY_SELECTORS, _COMPILED_SELECTORS, strict=True):
+        if name[0] in "#." and name not in present:
+            continue  # no element has that id or class: the selector would find nothing
         found = _best(selector(root))
         if found is not None:
             return found, found
     found = _by_density(root)
     return found, found
+
+
+def _names(root: Element) -> set[str]:
+    """Every id and class word on the page, as CSS selectors: ``#id``, ``.class``."""
+    names = {f"#{value}" for value in root.xpath("//@id")}
+    names.update(f".{word}" for value in root.xpath("//@class") for word in value.split())
+    return names
 
 
 def _is_noise_element(el: Element) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
+
 from pipelines.extract.dom import Element, tag_of, text_of
-from pipelines.normalise.text import normalise_line, to_simplified
+from pipelines.normalise.text import ZERO_WIDTH, normalise_line, to_simplified
 
 # Canonical key → the labels sites print for it (spaces inside labels are removed before matching).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -59,6 +61,7 @@ _INLINE_LABEL = re.compile(
     rf"|(?P<stop>{'|'.join(_spaced(x) for x in STOP_LABELS)}))(?:\s*[:：]|[\]】］]\s*[:：]?)"
 )
 _VALUE_TRIM = " \t|丨【】[]()（）:：,，;；"
+MAX_LABEL = 12  # characters, without spaces: the longest label element's whole text
 
 
 def _key(label: str) -> str | None:
@@ -125,10 +128,10 @@ def structural_pairs(root: Element, skip: Element | None = None) -> list[tuple[s
         if tag_of(el) not in _LABEL_TAGS:
             continue
         pairs = inner if el in inside else outer
-        if len(el) > 3:  # a label element holds its text and a wrapper or two, not a subtree
+        if len(el) > 3 or _longer_than_a_label(el):  # a label holds its text and a wrapper or two
             continue
         text = text_of(el).replace(" ", "")
-        if not text or len(text) > 12:
+        if not text or len(text) > MAX_LABEL:
             continue
         m = _WHOLE_LABEL.match(to_simplified(text))
         if not m or (key := _key(m["label"])) is None:
@@ -137,6 +140,14 @@ def structural_pairs(root: Element, skip: Element | None = None) -> list[tuple[s
         if value:
             pairs.append((key, value))
     return outer + inner
+
+
+def _longer_than_a_label(el: Element) -> bool:
+    """True when the element's text, without spaces, is surely longer than any label: a quick test
+    in lxml's C code that spares text_of most elements (zero-width characters, which text_of drops,
+    leave the question to it)."""
+    raw = lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+    return len(raw) > MAX_LABEL and len("".join(raw.split())) > MAX_LABEL and not ZERO_WIDTH.search(raw)
 
 
 def inline_pairs(lines: list[str]) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import cache
 from typing import Literal
@@ -14,7 +15,7 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 
 # Spaces that pages use for padding and alignment: U+3000, NBSP, en/em/thin spaces, tabs.
 _SPACE_LIKE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
 # A run of single CJK characters separated by spaces: label letter-spacing such as "索 引 号".
 _LETTER_SPACED = re.compile(f"(?<![{CJK}])[{CJK}](?: [{CJK}])+(?![{CJK}])")
@@ -23,7 +24,7 @@ _LETTER_SPACED = re.compile(f"(?<![{CJK}])[{CJK}](?: [{CJK}])+(?![{CJK}])")
 def normalise_space(s: str) -> str:
     """One line of text: zero-width characters removed, every run of spaces one ASCII space, spaces
     between two CJK characters removed ("标　　题" → "标题", "政  策" → "政策"), ends stripped."""
-    s = _ZERO_WIDTH.sub("", s)
+    s = ZERO_WIDTH.sub("", s)
     s = _SPACE_LIKE.sub(" ", s).strip()
     return _SPACE_BETWEEN_CJK.sub("", s)
 
@@ -31,7 +32,7 @@ def normalise_space(s: str) -> str:
 def normalise_line(s: str) -> str:
     """A line of body text: like normalise_space, but a space between two words of several characters
     stays ("总理　　李克强" → "总理 李克强"); only letter-spaced runs ("附　　件") are closed up."""
-    s = _ZERO_WIDTH.sub("", s)
+    s = ZERO_WIDTH.sub("", s)
     s = _SPACE_LIKE.sub(" ", s).strip()
     return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)
 
@@ -59,7 +60,7 @@ def detect_script(s: str) -> Literal["hans", "hant"]:
         return "hans"
     converted = to_simplified(s)
     if len(converted) == len(s):
-        changed = sum(1 for a, b in zip(s, converted, strict=True) if a != b)
+        changed = sum(map(operator.ne, s, converted))
     else:  # a phrase conversion changed the length: count characters that are not in the result
         result = set(converted)
         changed = sum(1 for c in s if _CJK_CHAR.match(c) and c not in result)

@@ -25,12 +25,12 @@ def read_policy(notice: Notice, region: str | None = None) -> Policy:
     items = outline_of(lines)
     tasks = tasks_of(notice.id, items, where, comma_leads=lead_before_comma(notice.body_text))
     owners = line_owners(items, len(lines))
-    by_outline = {task.outline: task.id for task in tasks}
+    by_item = {task.line: task.id for task in tasks if task.number is not None}  # by its item's line
     by_line = {task.line: task.id for task in tasks if task.number is None}  # an unnumbered paragraph
     task_of_line = {
         n: task_id
         for n, owner in enumerate(owners)
-        if (task_id := by_line.get(n) or (by_outline.get(owner.outline) if owner else None))
+        if (task_id := by_line.get(n) or (by_item.get(owner.line) if owner else None))
     }
     targets = targets_of(notice, lines, owners, task_of_line)
     signature = signature_of(notice.body_text.split("\n"))

@@ -126,21 +126,19 @@ class Policy(_Record):
     citations: list[Citation]
 
     def agency_mentions(self) -> list[AgencyMention]:
-        """Every agency the notice names, one row each (for an agencies resource)."""
+        """Every agency the notice names, one row each (for an agencies resource); a name printed
+        twice in the same place (区交通局、区交通局) is one mention."""
         named: list[tuple[MentionContext, str | None, AgencyName]] = [
             ("addressee", None, a) for a in self.addressees
         ]
         if self.signed_by is not None:
             named.append(("signature", None, self.signed_by))
         named += [(a.role, t.id, a) for t in self.tasks for a in t.agencies]
-        return [
-            AgencyMention(
-                id=record_id(self.notice_id, "agency", f"{context}/{task_id or '-'}/{agency.raw}"),
-                notice_id=self.notice_id,
-                task_id=task_id,
-                context=context,
-                raw=agency.raw,
+        mentions: dict[str, AgencyMention] = {}
+        for context, task_id, agency in named:
+            key = record_id(self.notice_id, "agency", f"{context}/{task_id or '-'}/{agency.raw}")
+            mentions.setdefault(key, AgencyMention(
+                id=key, notice_id=self.notice_id, task_id=task_id, context=context, raw=agency.raw,
                 name=agency.name,
-            )
-            for context, task_id, agency in named
-        ]
+            ))
+        return list(mentions.values())

@@ -100,7 +100,7 @@ class _Notice:
     def task(self, number: str | None, outline: str, line: int, lines: list[str]) -> Task:
         """A task from its place in the outline and its lines (the first one opens with its heading)."""
         return Task(
-            id=record_id(self.notice_id, "task", outline),
+            id=record_id(self.notice_id, "task", f"{outline}:{line}"),  # an outline may repeat
             notice_id=self.notice_id,
             number=number,
             outline=outline,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from crawlers.registry import Source
+from pipelines.release.policy import policy_files
 from pipelines.release.tables import Record, Row, csv_bytes, json_bytes, ndjson_bytes, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
@@ -93,4 +94,5 @@ def data_files(
         "sources.csv": csv_bytes("sources", source_rows(sources, crawls, listed)),
         "quality.csv": csv_bytes("quality", quality_rows(crawls)),
         "changes.csv": csv_bytes("changes", changes),
+        **policy_files(listed, sources),
     }

@@ -49,6 +49,24 @@ RESOURCES = (
              "The same records, one JSON object per line, for streaming."),
     Resource("attachments", "attachments.csv", "csv", "text/csv", "table",
              "One row per file a notice links as an attachment (附件).", "attachments"),
+    # The policy inside the notices, read by rules (pipelines/policy) from their body text.
+    Resource("tasks", "tasks.csv", "csv", "text/csv", "table",
+             "One row per task of a plan: a numbered item that says what to do, with its 牵头 (lead), "
+             "责任 (responsible) and 配合 (cooperating) agencies as printed and its 进度安排 (schedule); "
+             "lists are JSON in their cell.", "tasks"),
+    Resource("targets", "targets.csv", "csv", "text/csv", "table",
+             "One row per quantitative target: year, indicator, value, unit and comparator (到2025年 高新技术"
+             "企业达到180户以上), with the task that states it.", "targets"),
+    Resource("citations", "citations.csv", "csv", "text/csv", "table",
+             "One row per document a notice cites by title and/or 文号, with the notice of this version it "
+             "is, when there is one.", "citations"),
+    Resource("agencies", "agencies.csv", "csv", "text/csv", "table",
+             "One row per agency a notice names (addressees, the signing agency, the agencies of each "
+             "task): as printed, and the full name when the rules are sure of it (区发改局 → "
+             "成都市青白江区发展和改革局).", "agencies"),
+    Resource("missing_documents", "missing_documents.csv", "csv", "text/csv", "table",
+             "The documents the notices cite that are not in this version, with how many notices cite each.",
+             "missing_documents"),
     Resource("sources", "sources.csv", "csv", "text/csv", "table",
              "The sites of this version, each with the last successful crawl its notices were read from.",
              "sources"),
@@ -58,6 +76,13 @@ RESOURCES = (
     Resource("changes", "changes.csv", "csv", "text/csv", "table",
              "Notices added, updated (with the names of the fields that changed) and withdrawn since the "
              "previous version; a new retrieved_at alone is not a change.", "changes"),
+    Resource("copies", "copies.csv", "csv", "text/csv", "table",
+             "Every page each notice was read from: the same document reposted by several sites is one "
+             "notice with several copies, the canonical one first. A page gone from its source stays listed, "
+             "with removed_from_source_at.", "copies"),
+    Resource("versions", "versions.csv", "csv", "text/csv", "table",
+             "Every text each copy has shown, with when crawls first and last found it: a page edited after "
+             "publication has a row per text, carried from version to version.", "versions"),
     Resource("changes-md", "CHANGES.md", "md", "text/markdown", "text",
              "What changed since the previous version, for people."),
 )

@@ -12,18 +12,21 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 
 from pipelines.notice import DOC_TYPES, Notice
+from pipelines.policy.records import Comparator, MentionContext
 
 Field = dict[str, Any]
 Row = Mapping[str, object]  # a row of a CSV, by column
 Record = dict[str, Any]  # a notice as JSON (Notice.model_dump(mode="json"))
 
 ID_DERIVATION = (
-    "Stable id: the first 16 hex digits of the sha256 of the page's canonical URL without its scheme "
-    "(fragment and tracking parameters dropped, host lower-cased). The same page keeps its id across "
-    "crawls, extractor changes and versions; the 文号 is not used because numbers are reused across "
+    "Stable id of the document: the first 16 hex digits of the sha256 of a page's canonical URL without "
+    "its scheme (fragment and tracking parameters dropped, host lower-cased), the page of its canonical "
+    "copy when the notice was first published. It stays across crawls, extractor changes and versions; "
+    "adding or losing a copy (copies.csv) never changes it; when two notices turn out to be one document, "
+    "the older id is kept and the other withdrawn. The 文号 is not used because numbers are reused across "
     "issuers and many pages print none."
 )
 _ID_PATTERN = "[0-9a-f]{16}"
@@ -62,6 +65,7 @@ NOTICE_FIELDS: list[Field] = [
     _described("script", type="string", **_required(enum=["hans", "hant"])),
     _described("content_sha256", type="string", **_required(pattern="[0-9a-f]{64}")),
     _described("quality_flags", type="array", **_required()),
+    _described("removed_from_source_at", type="datetime"),
 ]
 COLUMNS = [f["name"] for f in NOTICE_FIELDS]
 
@@ -72,6 +76,23 @@ def _field(name: str, type_: str, description: str, **spec: Any) -> Field:
 
 def _to_sources(*fields: str) -> dict[str, Any]:
     return {"fields": list(fields), "reference": {"resource": "sources", "fields": ["source_id"]}}
+
+
+def _to(resource: str, field: str) -> dict[str, Any]:
+    """A foreign key to the id of a notice or a task (an empty cell refers to none)."""
+    return {"fields": [field], "reference": {"resource": resource, "fields": ["id"]}}
+
+
+# The records of the policy inside the notices (tasks, targets, citations, agencies): pipelines.policy.
+_RECORD_ID = _field(
+    "id", "string", "stable id: 16 hex digits of the sha256 of the notice id, the kind of record and its "
+    "place in the notice's body_text", **_required(unique=True, pattern=_ID_PATTERN),
+)
+_NOTICE_ID = _field("notice_id", "string", "the notice (notices.id)", **_required(pattern=_ID_PATTERN))
+_TASK_ID = _field("task_id", "string", "the task whose text holds it (tasks.id); empty for none",
+                  constraints={"pattern": _ID_PATTERN})
+_LINE = _field("line", "integer", "index of its (first) line in the notice's body_text, from 0",
+               **_required(minimum=0))
 
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -136,11 +157,131 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             _field("id", "string", "the notice", **_required(unique=True, pattern=_ID_PATTERN)),
             _field("change", "string", "against the previous version",
                    **_required(enum=["added", "updated", "withdrawn"])),
-            _field("fields", "array", "for updated: the names of the fields that changed", **_required()),
+            _field("fields", "array", "for updated: the names of the fields that changed (body_text when its "
+                   "text changed; copies when a copy was added, lost, removed from its source or changed)",
+                   **_required()),
             _field("title", "string", "the notice's title (the last one, for withdrawn)", **_required()),
             _field("url", "string", "the notice's page", format="uri", **_required()),
         ],
         "primaryKey": ["id"],
+    },
+    "copies": {
+        "fields": [
+            _field("notice_id", "string", "the notice (notices.id) whose text the page carries",
+                   **_required(pattern=_ID_PATTERN)),
+            _field("url", "string", "the page", format="uri", **_required(unique=True)),
+            _field("site", "string", "the page's host", **_required()),
+            _field("source_id", "string", "the source whose crawl read it", **_required()),
+            _field("first_seen", "datetime", "when a crawl first read the page (UTC)", **_required()),
+            _field("last_seen", "datetime", "when a crawl last found it (UTC)", **_required()),
+            _field("canonical", "boolean", "the copy the notice's record is read from: the issuer's own page "
+                   "when it is known, never a content farm over a government site", **_required()),
+            _field("similarity", "number", "Jaccard similarity of its text to the canonical copy's, script, "
+                   "spacing and punctuation aside (as last compared, for a page removed from its source)",
+                   **_required(minimum=0, maximum=1)),
+            _field("differs", "boolean", "its text differs materially from the canonical copy's (more than a "
+                   "couple of characters): listed and flagged, never merged away", **_required()),
+            _field("removed_from_source_at", "datetime", "when a crawl found the page gone from its source "
+                   "(HTTP 404/410 or no longer listed); empty while it is there"),
+        ],
+        "primaryKey": ["url"],
+        "foreignKeys": [
+            {"fields": ["notice_id"], "reference": {"resource": "notices", "fields": ["id"]}},
+            _to_sources("source_id"),
+        ],
+    },
+    "versions": {
+        "fields": [
+            _field("notice_id", "string", "the notice (notices.id)", **_required(pattern=_ID_PATTERN)),
+            _field("url", "string", "the page that showed this text (copies.url)", format="uri",
+                   **_required()),
+            _field("content_sha256", "string", "sha256 of body_text (UTF-8)",
+                   **_required(pattern="[0-9a-f]{64}")),
+            _field("first_seen", "datetime", "when a crawl first read this text on the page (UTC)",
+                   **_required()),
+            _field("last_seen", "datetime", "when a crawl last found the page showing it (UTC)",
+                   **_required()),
+            _field("body_text", "string", "the text, paragraphs separated by \\n"),
+        ],
+        "primaryKey": ["url", "first_seen", "content_sha256"],
+        "foreignKeys": [
+            {"fields": ["notice_id"], "reference": {"resource": "notices", "fields": ["id"]}},
+            {"fields": ["url"], "reference": {"resource": "copies", "fields": ["url"]}},
+        ],
+    },
+    "tasks": {
+        "fields": [
+            _RECORD_ID, _NOTICE_ID,
+            _field("number", "string", "as printed (1. （一） 一是); empty for an unnumbered paragraph"),
+            _field("outline", "string", "the numbers from the top of the outline, e.g. 二、/（一）/1.",
+                   **_required()),
+            _LINE,
+            _field("heading", "string", "the item's text up to its first 。 or ；", **_required()),
+            _field("text", "string", "the item's lines as printed", **_required()),
+            _field("lead", "array", "牵头单位, as printed (agencies has their full names)", **_required()),
+            _field("responsible", "array", "责任单位 (负责), as printed", **_required()),
+            _field("cooperating", "array", "配合单位, as printed", **_required()),
+            _field("schedule", "array", "进度安排: {year, year_end, text} for each year or span of years",
+                   **_required()),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [_to("notices", "notice_id")],
+    },
+    "targets": {
+        "fields": [
+            _RECORD_ID, _NOTICE_ID, _TASK_ID, _LINE,
+            _field("year", "integer", "the year it is due; empty when the notice does not say",
+                   constraints={"minimum": 1949, "maximum": 2100}),
+            _field("year_raw", "string", "the time phrase the year was read from (到2025年, 年内)"),
+            _field("indicator", "string", "what is counted, as printed", **_required()),
+            _field("value", "number", "the number as printed (2.5 for 2.5万辆); the low end of a range",
+                   **_required()),
+            _field("value_max", "number", "the high end of a range (3 for 2—3家)"),
+            _field("unit", "string", "as printed, with its 万 or 亿: %, 亿元, 个工作日", **_required()),
+            _field("comparator", "string", "equal; at_least (以上, 不低于); more_than (超过, 突破); at_most "
+                   "(以内, 不超过); less_than (低于); about (左右, 约); between (a range)",
+                   **_required(enum=list(get_args(Comparator)))),
+            _field("text", "string", "the clause as printed", **_required()),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [_to("notices", "notice_id"), _to("tasks", "task_id")],
+    },
+    "citations": {
+        "fields": [
+            _RECORD_ID, _NOTICE_ID, _LINE,
+            _field("title", "string", "the title inside 《》"),
+            _field("doc_number", "string", "文号, normalised (国办发〔2019〕58号)"),
+            _field("doc_number_raw", "string", "文号 as printed"),
+            _field("text", "string", "the citation as printed", **_required()),
+            _field("cited_notice_id", "string", "the cited document when it is a notice of this version "
+                   "(notices.id); empty when it is not (missing_documents)",
+                   constraints={"pattern": _ID_PATTERN}),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [_to("notices", "notice_id"), _to("notices", "cited_notice_id")],
+    },
+    "agencies": {
+        "fields": [
+            _RECORD_ID, _NOTICE_ID, _TASK_ID,
+            _field("context", "string", "where the notice names it: addressee (主送机关), signature, or a "
+                   "task's lead (牵头), responsible (责任) or cooperating (配合) agency",
+                   **_required(enum=list(get_args(MentionContext)))),
+            _field("raw", "string", "as printed, e.g. 区发改局", **_required()),
+            _field("name", "string",
+                   "full name, e.g. 成都市青白江区发展和改革局; empty when the rules are not sure"),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [_to("notices", "notice_id"), _to("tasks", "task_id")],
+    },
+    "missing_documents": {
+        "fields": [
+            _field("document", "string", "its 文号 when a citation gives one, else its title in 《》",
+                   **_required(unique=True)),
+            _field("doc_number", "string", "文号, normalised"),
+            _field("title", "string", "the title inside 《》, as first cited"),
+            _field("cited_by", "integer", "notices of this version that cite it", **_required(minimum=1)),
+        ],
+        "primaryKey": ["document"],
     },
 }
 

@@ -22,9 +22,10 @@ from frictionless import Package
 from crawlers.registry import Source, get_source
 from pipelines.notice import Notice
 from pipelines.release.changelog import Summary, changes_md
-from pipelines.release.changes import Bump, change_rows, compare_notices, judge, next_version
+from pipelines.release.changes import Bump, change_rows, judge, next_version
 from pipelines.release.contents import data_files, quality_rows
 from pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
+from pipelines.release.history import Previous, assemble, compare
 from pipelines.release.package import descriptor
 from pipelines.release.tables import utc_seconds
 
@@ -69,7 +70,9 @@ def publish(
 ) -> Published:
     """Publish the notices as a new version when they, the schema or the metadata changed.
 
-    ``crawls`` are the crawls the notices were read from (they give the sources and quality tables);
+    ``notices`` are the pages read, one Notice each: copies of one document become one record
+    (release.history). ``crawls`` are the crawls they were read from (they give the sources and
+    quality tables, and say which pages are gone from their sources);
     ``forced`` the publish-gate problems a ``--force`` overrode.
     """
     with dataset.exclusive():
@@ -84,11 +87,13 @@ def _publish(
     strangers = sorted({n.source_id for n in notices} - {s.id for s in sources})
     if strangers:
         raise ValueError(f"notices from sources {strangers} that {dataset.folder}/dataset.toml does not list")
-    records = [n.model_dump(mode="json") for n in sorted(notices, key=lambda n: n.id)]
     latest = dataset.latest()
-    previous_records = json.loads((latest / "notices.json").read_bytes()) if latest else []
+    earlier = Previous.load(latest)
+    documents = assemble(notices, sources, crawls, earlier)
+    records = [n.model_dump(mode="json") for n in documents.notices]
+    previous_records = earlier.records
     previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
-    changes = compare_notices(previous_records, records)
+    changes = compare(earlier, documents, records)
     created = _created(records, crawls)
     verdict = judge(previous_package, descriptor(dataset, sources, "", created, {}), changes)
     if verdict.bump is None:
@@ -106,7 +111,7 @@ def _publish(
         "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
         "failed": sum(q["outcome"] == "failed" for q in quality),
     }
-    files = data_files(records, sources, crawls, rows)
+    files = data_files(records, sources, crawls, rows) | documents.files()
     previous = latest.name if latest else None
     summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
     files["CHANGES.md"] = changes_md(summary, rows)

@@ -19,6 +19,8 @@ from pipelines.site.feed import atom_feed
 from pipelines.site.history import notice_history, version_changes
 from pipelines.site.notice_page import notice_page
 from pipelines.site.pages import home_page, search_page
+from pipelines.site.policy import load_policy, notice_policy, target_pages
+from pipelines.site.provenance import load_provenance
 from pipelines.site.quality import quality_page
 from pipelines.site.reference import schema_page, sources_page
 from pipelines.site.release_data import load_release, published_schemas
@@ -47,6 +49,9 @@ def generate(
     put("search.md", search_page(release))
     for name, page in browse_pages(release, sources):
         put(name, page)
+    policy = load_policy(release)
+    for name, page in target_pages(release, policy):
+        put(name, page)
     put("sources.md", sources_page(sources, release))
     put("downloads.md", downloads_page(release, changes))
     put("feed.xml", atom_feed(release, changes))
@@ -54,8 +59,12 @@ def generate(
     if release is not None:
         history = notice_history(changes)
         unknown = [c.version for c in changes if c.changes is None]
+        provenance = load_provenance(release.folder)
         for record in release.notices:
-            page = notice_page(record, by_id, history.get(str(record["id"]), []), unknown)
+            page = notice_page(
+                record, by_id, history.get(str(record["id"]), []), unknown, notice_policy(record, policy),
+                provenance=provenance.of(str(record["id"])),
+            )
             put(f"notices/{record['id']}.md", page)
 
     schemas = published_schemas(schema_dir)

@@ -25,6 +25,7 @@ from pipelines.site.markup import (
     web_url,
 )
 from pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
+from pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
 from pipelines.site.release_data import Record
 
 # Pagefind filter names, shown as they are in the search page's filter panel.
@@ -154,17 +155,24 @@ def _flags(record: Record) -> list[str]:
     return ["<ul>", *lines, "</ul>"]
 
 
-def notice_page(
+def notice_page(  # noqa: PLR0913 (an argument per source of the page's sections)
     record: Record,
     sources: Mapping[str, Source],
     history: Sequence[Change] = (),
     unknown_versions: Sequence[str] = (),
+    policy: Sequence[str] = (),
+    *,
+    provenance: NoticeProvenance | None = None,
 ) -> str:
-    """One notice: metadata, body (a paragraph per line), attachments, versions and quality flags."""
+    """One notice: metadata, the policy inside it (``policy``: HTML lines of pipelines.site.policy), body
+    (a paragraph per line), attachments, its copies and text history (``provenance``; a warning on top
+    when its page is gone from the source), versions and quality flags."""
     title = record.get("title") or record["id"]
     lines = [
         f"<h1>{esc(title)}</h1>",
+        *removed_banner(record, archive_url(record)),
         *_metadata(record, sources),
+        *policy,
         "<h2 data-pagefind-ignore>正文 Text</h2>",
         '<div class="gw-body">',
         *_body(record),
@@ -172,6 +180,7 @@ def notice_page(
         "<div data-pagefind-ignore>",
         "<h2>附件 Attachments</h2>",
         *_attachments(record),
+        *provenance_sections(record, provenance, sources),
         "<h2>版本 Versions</h2>",
         *_versions(history, unknown_versions),
         "<h2>数据质量 Quality flags</h2>",

@@ -1,0 +1,147 @@
+"""The scale benchmark's figures as a table, the targets they meet or miss, and JSON or Markdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.scale.measure import Figure
+
+RELEASE_SECONDS, RELEASE_MB, FLOOR_TIMES, INCREMENTAL_SECONDS, SCALING = 180, 2048, 4, 30, 11
+SCALED_STAGES = ("extract", "release", "dedupe", "site", "floor-write", "frictionless", "mkdocs-plain")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    figure: str
+    met: bool
+
+
+def _by(figures: Sequence[Figure]) -> dict[tuple[int, str], Figure]:
+    return {(f.notices, f.stage): f for f in figures}
+
+
+def publish_seconds(figures: Sequence[Figure], notices: int) -> float | None:
+    """The release without its extraction: ``release`` minus ``extract`` (wall seconds)."""
+    by = _by(figures)
+    release, extract = by.get((notices, "release")), by.get((notices, "extract"))
+    return release.wall_s - extract.wall_s if release and extract else None
+
+
+def targets(figures: Sequence[Figure]) -> list[Target]:
+    """The targets of issue 9, judged at the largest count measured (scaling: smallest to largest)."""
+    by = _by(figures)
+    counts = sorted({f.notices for f in figures})
+    if not counts:
+        return []
+    big = counts[-1]
+    found: list[Target] = []
+    release = by.get((big, "release"))
+    if release:
+        found.append(Target(f"{big:,} notices released (`gongwen release`) in under {RELEASE_SECONDS} s",
+                            f"{release.wall_s:.0f} s", release.wall_s < RELEASE_SECONDS))
+        found.append(Target(f"... with under {RELEASE_MB} MB peak memory",
+                            f"{release.peak_mb:.0f} MB", release.peak_mb < RELEASE_MB))
+    publish, floor = publish_seconds(figures, big), by.get((big, "floor-write"))
+    if publish is not None and floor and floor.result.get("seconds"):
+        times = publish / floor.result["seconds"]
+        found.append(Target(f"publishing within {FLOOR_TIMES}× the plain csv/json write",
+                            f"{publish:.0f} s = {times:.1f}× {floor.result['seconds']:.0f} s",
+                            times <= FLOOR_TIMES))
+    nxt, site = by.get((big, "next-release")), by.get((big, "next-site"))
+    if nxt and site:
+        total = nxt.wall_s + site.wall_s
+        found.append(Target(f"next night, 100 new notices: release + site in under {INCREMENTAL_SECONDS} s",
+                            f"{nxt.wall_s:.0f} + {site.wall_s:.0f} = {total:.0f} s",
+                            total < INCREMENTAL_SECONDS))
+    if len(counts) > 1:
+        small = counts[0]
+        for stage in ("release", "site"):
+            ratio = _ratio(by, small, big, stage)
+            if ratio is not None:
+                found.append(Target(f"{stage}: {big // small}× the notices in about {big // small}× the time",
+                                    f"{ratio:.1f}×", ratio <= SCALING * big / small / 10))
+    return found
+
+
+def _ratio(by: dict[tuple[int, str], Figure], small: int, big: int, stage: str) -> float | None:
+    a, b = by.get((small, stage)), by.get((big, stage))
+    return b.wall_s / a.wall_s if a and b and a.wall_s else None
+
+
+def rows(figures: Sequence[Figure]) -> list[list[str]]:
+    header = ["notices", "stage", "wall s", "CPU s", "peak MB", "load before→after", "measured part"]
+    table = [header]
+    for f in figures:
+        part = f"{f.result['seconds']:.1f} s" if "seconds" in f.result else ""
+        table.append([f"{f.notices:,}", f.stage, f"{f.wall_s:.1f}", f"{f.cpu_s:.1f}", f"{f.peak_mb:.0f}",
+                      f"{f.load[0]:.1f}→{f.load[1]:.1f}", part])
+    for notices in sorted({f.notices for f in figures}):
+        publish = publish_seconds(figures, notices)
+        if publish is not None:
+            table.append([f"{notices:,}", "publish (release − extract)", f"{publish:.1f}", "", "", "", ""])
+    return table
+
+
+def scaling_rows(figures: Sequence[Figure]) -> list[list[str]]:
+    by = _by(figures)
+    counts = sorted({f.notices for f in figures})
+    if len(counts) < 2:
+        return []
+    small, big = counts[0], counts[-1]
+    table = [["stage", f"{small:,} → {big:,}: time ×", "peak memory ×"]]
+    for stage in SCALED_STAGES:
+        a, b = by.get((small, stage)), by.get((big, stage))
+        if a and b:
+            table.append([stage, f"{b.wall_s / a.wall_s:.1f}", f"{b.peak_mb / a.peak_mb:.1f}"])
+    return table
+
+
+def _plain(table: list[list[str]]) -> str:
+    widths = [max(len(r[k]) for r in table) for k in range(len(table[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in table)
+
+
+def _markdown_table(table: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
+    return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in table[1:])])
+
+
+def print_table(figures: Sequence[Figure]) -> None:
+    print()
+    print(_plain(rows(figures)))
+    if scaling := scaling_rows(figures):
+        print()
+        print(_plain(scaling))
+    print()
+    for t in targets(figures):
+        print(f"{'met    ' if t.met else 'NOT met'}  {t.name}: {t.figure}")
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {memory:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def markdown(figures: Sequence[Figure], arguments: str) -> str:
+    parts = [
+        f"Command: `.venv/bin/python -m bench.scale {arguments}`".rstrip(),
+        f"Machine: {machine()}.",
+        _markdown_table(rows(figures)),
+    ]
+    if scaling := scaling_rows(figures):
+        parts.append(_markdown_table(scaling))
+    parts.append("\n".join(f"- {'met' if t.met else '**not met**'}: {t.name}: {t.figure}"
+                           for t in targets(figures)))
+    return "\n\n".join(parts) + "\n"
+
+
+def write_json(path: Path, figures: Sequence[Figure]) -> None:
+    data = {"machine": machine(), "figures": [f.as_json() for f in figures],
+            "targets": [t.__dict__ for t in targets(figures)]}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,201 @@
+"""The stages the scale benchmark measures, one per process: ``python -m bench.scale.stages STAGE ARGS``.
+
+Each stage prints one JSON object on its last line of output: what it did and, where a stage first
+loads its input, the seconds of the measured part (``seconds``) beside the loading (``setup``). The
+caller measures the whole process: wall and CPU seconds and peak memory (bench/scale/measure.py).
+The stages call what ``gongwen`` calls (pipelines.run), on a work folder of the bench's own:
+``<work>/captures`` (the crawl), ``<work>/dataset`` (releases), ``<work>/site``.
+"""
+
+# Each stage imports only what it runs, so that its peak memory is its own:
+# ruff: noqa: PLC0415
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from crawlers.registry import load_sources
+from pipelines.schema import ROOT
+
+DATASET_TOML = ROOT / "datasets" / "notices" / "dataset.toml"
+FIRST_CRAWL, NEXT_CRAWL = "20260301T020000Z", "20260302T020000Z"
+Result = dict[str, Any]
+
+
+def generate(work: str, notices: str, seed: str) -> Result:
+    """The first crawl: ``notices`` detail pages from the seed, written as captures."""
+    from bench.scale.captures import Crawl
+    from bench.scale.corpus import Corpus
+
+    with Crawl(Path(work) / "captures", FIRST_CRAWL) as crawl:
+        written = crawl.write(Corpus(int(seed)).pages(int(notices)))
+    return {"pages": written, "bytes": _size(Path(work) / "captures")}
+
+
+def generate_next(work: str, new: str, seed: str) -> Result:
+    """The next night's crawl: ``new`` new pages, and every page of the first crawl again (304)."""
+    from bench.scale.captures import Crawl
+    from bench.scale.corpus import Corpus
+
+    with Crawl(Path(work) / "captures", NEXT_CRAWL) as crawl:
+        written = crawl.write(Corpus(int(seed) + 1, first=10_000_000).pages(int(new)))
+        again = crawl.revisit(s.id for s in load_sources())
+    return {"pages": written, "unchanged": again}
+
+
+def extract(work: str) -> Result:
+    """Extract and validate: every source's latest crawl read into notices and ledger outcomes."""
+    from pipelines.ledger import Counts, read_source
+
+    crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
+    counts = Counts.of([o for c in crawls for o in c.outcomes])
+    return {"notices": sum(len(c.notices) for c in crawls), "summary": counts.summary()}
+
+
+def release(work: str) -> Result:
+    """``gongwen release``: read the latest crawls (extract included) and publish a version."""
+    from pipelines.run import Workdir
+    from pipelines.run import release as publish
+
+    dataset = _dataset(work)
+    published, counts = publish(load_sources(), Workdir(Path(work)), dataset)
+    return {"version": published.version, "new": published.new, "summary": counts.summary(),
+            "bytes": _size(published.folder)}
+
+
+def dedupe(work: str) -> Result:
+    """Group the released notices into documents (pipelines.dedupe), from the latest notices.ndjson."""
+    from pipelines.dedupe import dedupe as group
+    from pipelines.notice import Notice
+
+    started = time.perf_counter()
+    notices = [Notice.model_validate_json(line) for line in _lines(_latest(work) / "notices.ndjson")]
+    setup = time.perf_counter() - started
+    started = time.perf_counter()
+    result = group(notices, load_sources())
+    seconds = time.perf_counter() - started
+    return {"setup": setup, "seconds": seconds, "groups": len(result.groups), "notices": len(notices)}
+
+
+def site(work: str) -> Result:
+    """``gongwen site``: mkdocs build --strict with the generated pages and the Pagefind index."""
+    from pipelines.run import Workdir, build_site
+
+    built = build_site(Workdir(Path(work)), _dataset(work))
+    return {"files": sum(1 for p in built.rglob("*") if p.is_file()), "bytes": _size(built)}
+
+
+def floor_write(work: str) -> Result:
+    """The I/O floor of a release: the released records written again with plain csv and json only."""
+    started = time.perf_counter()
+    records = [json.loads(line) for line in _lines(_latest(work) / "notices.ndjson")]
+    setup = time.perf_counter() - started
+    out = Path(work) / "floor"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    started = time.perf_counter()
+    names = list(records[0])
+
+    def row(record: dict[str, Any]) -> list[object]:
+        return [json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for v in record.values()]
+
+    for name, encoding in (("notices.csv", "utf-8"), ("notices-excel.csv", "utf-8-sig")):
+        with (out / name).open("w", encoding=encoding, newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(names)
+            writer.writerows(row(r) for r in records)
+    with (out / "notices.json").open("w", encoding="utf-8") as stream:
+        json.dump(records, stream, ensure_ascii=False, indent=1)
+    with (out / "notices.ndjson").open("w", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    with (out / "attachments.csv").open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["notice_id", "position", "title", "url"])
+        writer.writerows([r["id"], n, a["title"], a["url"]] for r in records
+                         for n, a in enumerate(r["attachments"], 1))
+    return {"setup": setup, "seconds": time.perf_counter() - started, "bytes": _size(out)}
+
+
+def mkdocs_pages(work: str) -> Result:
+    """The site's pages, hand-written (site/) and generated (pipelines.site.generate), written into
+    ``<work>/plain/docs`` with a ``mkdocs.yml`` for the plain build (``mkdocs build -f``)."""
+    from pipelines.site.generate import generate as write_pages
+
+    plain = Path(work) / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    docs = plain / "docs"
+    shutil.copytree(ROOT / "site", docs)
+
+    def put(path: str, data: bytes) -> None:
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    started = time.perf_counter()
+    written = write_pages(put, _dataset(work))
+    seconds = time.perf_counter() - started
+    (plain / "mkdocs.yml").write_text(plain_mkdocs(), encoding="utf-8")
+    return {"seconds": seconds, "pages": len(written)}
+
+
+def plain_mkdocs() -> str:
+    """The site's mkdocs.yml without its plugins (mkdocs-gen-files), hooks (downloads, Pagefind) and
+    theme overrides: the same pages, navigation, theme and Markdown, for what mkdocs itself costs."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Reads any ``!!python/...`` tag as null: only plain settings are kept."""
+
+    Loader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
+    site = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    theme = {k: v for k, v in site.get("theme", {}).items() if k != "custom_dir"}
+    kept = ("site_name", "use_directory_urls", "extra_css", "nav", "not_in_nav", "markdown_extensions")
+    plain = {k: site[k] for k in kept if k in site}
+    return yaml.safe_dump({**plain, "docs_dir": "docs", "site_dir": "site", "theme": theme, "plugins": []},
+                          allow_unicode=True, sort_keys=False)
+
+
+def _dataset(work: str) -> Path:
+    folder = Path(work) / "dataset"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        shutil.copy(DATASET_TOML, folder)
+    return folder
+
+
+def _latest(work: str) -> Path:
+    folder = _dataset(work)
+    return folder / (folder / "latest").read_text(encoding="utf-8").strip()
+
+
+def _lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as lines:
+        yield from lines
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+STAGES: dict[str, Callable[..., Result]] = {
+    f.__name__: f
+    for f in (generate, generate_next, extract, release, dedupe, site, floor_write, mkdocs_pages)
+}
+
+
+def main(argv: list[str]) -> None:
+    stage, *args = argv
+    result = STAGES[stage](*args)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,295 @@
+"""One record per document, and what a version carries from the previous one: copies, texts, removals.
+
+The pages the crawls read are grouped into documents by pipelines.dedupe, which keeps each
+document's id through the previous version's copies table. A notice's record is its canonical
+copy's, under the document's id. A copy on a site that is not a government publisher (a content farm)
+is canonical only when no government site has the document; its record then carries the quality flag
+``repost``. (A government's repost of a higher level's document is not flagged: dedupe's issuer
+matching ranks copies, but a short name such as 新乡高新区管委会 is too often not matched to be a flag.)
+
+What no crawl reads again is carried from the previous version:
+
+- A page of a crawled source that the crawl no longer found (not listed, so never asked for; or
+  answered 404/410) is removed from its source: its copy stays listed with ``removed_from_source_at``.
+  A notice none of whose pages was read stays published as it last was, with its canonical page's
+  ``removed_from_source_at``. A removal never touches ``validity``.
+- A page whose fetch failed otherwise, that could not be read as a notice this time, or whose source
+  was not crawled, is carried as it was: the crawl says nothing about it.
+- Every text a page has shown is a row of ``versions``, with when a crawl first read it and when one
+  last found it; a page whose body changed gains a row.
+
+A notice leaves the dataset (withdrawn) only when it is merged into another one (dedupe's aliases)
+or when its source leaves the dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from crawlers.registry import Source
+from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
+from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
+from pipelines.release.changes import NoticeChanges, compare_notices
+from pipelines.release.tables import Record, Row, csv_bytes, utc_seconds
+
+if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
+    from pipelines.ledger import SourceCrawl
+
+GONE = frozenset({404, 410})  # the HTTP answers that say a page is no longer there
+
+
+@dataclass(frozen=True, slots=True)
+class TextVersion:
+    """A text one page showed: from the crawl that first read it to the last one that found it."""
+
+    notice_id: str
+    url: str
+    content_sha256: str
+    first_seen: datetime
+    last_seen: datetime
+    body_text: str
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC).replace(microsecond=0)
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return _time(text) if text else None
+
+
+def _stamp(when: datetime | None) -> str | None:
+    return utc_seconds(when.isoformat()) if when else None
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The tables of the version a build starts from (empty before the first version)."""
+
+    records: list[Record] = field(default_factory=list)
+    copies: list[CopyRecord] = field(default_factory=list)
+    versions: list[TextVersion] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, folder: Path | None) -> Previous:
+        if folder is None:
+            return cls()
+        records: list[Record] = json.loads((folder / "notices.json").read_bytes())
+        if not (folder / "copies.csv").is_file():  # a version older than copies: one page per notice
+            return cls(records, [_only_copy(r) for r in records], [_only_text(r) for r in records])
+        copies = [
+            CopyRecord(
+                notice_id=row["notice_id"],
+                url=row["url"],
+                site=row["site"],
+                source_id=row["source_id"],
+                first_seen=_time(row["first_seen"]),
+                last_seen=_time(row["last_seen"]),
+                canonical=row["canonical"] == "true",
+                similarity=float(row["similarity"]),
+                differs=row["differs"] == "true",
+                removed_from_source_at=_optional_time(row["removed_from_source_at"]),
+            )
+            for row in _rows(folder / "copies.csv")
+        ]
+        versions = [
+            TextVersion(
+                row["notice_id"], row["url"], row["content_sha256"],
+                _time(row["first_seen"]), _time(row["last_seen"]), row["body_text"],
+            )
+            for row in _rows(folder / "versions.csv")
+        ]
+        return cls(records, copies, versions)
+
+
+def _only_copy(record: Record) -> CopyRecord:
+    seen, url = _time(record["retrieved_at"]), str(record["url"])
+    return CopyRecord(
+        notice_id=record["id"], url=url, site=urlsplit(url).hostname or "", source_id=record["source_id"],
+        first_seen=seen, last_seen=seen, canonical=True, similarity=1.0, differs=False,
+        removed_from_source_at=_optional_time(record.get("removed_from_source_at")),
+    )
+
+
+def _only_text(record: Record) -> TextVersion:
+    seen = _time(record["retrieved_at"])
+    url, text = str(record["url"]), record["body_text"]
+    return TextVersion(record["id"], url, record["content_sha256"], seen, seen, text)
+
+
+@dataclass
+class _Evidence:
+    """What the latest crawls say about pages, by page id."""
+
+    seen: dict[str, datetime] = field(default_factory=dict)  # read: when its ledger row was fetched
+    gone: dict[str, datetime] = field(default_factory=dict)  # answered 404/410, when
+    unread: set[str] = field(default_factory=set)  # asked for, but failed otherwise or quarantined
+    crawled: dict[str, datetime] = field(default_factory=dict)  # source id → the crawl's last fetch
+
+    @classmethod
+    def of(cls, crawls: Iterable[SourceCrawl]) -> _Evidence:
+        evidence = cls()
+        for crawl in crawls:
+            if crawl.crawl_id is None or crawl.crawled_at is None:
+                continue
+            evidence.crawled[crawl.source.id] = _time(crawl.crawled_at)
+            for o in crawl.outcomes:
+                if o.kind != "detail":
+                    continue
+                page, when = notice_id(o.url), _time(o.fetched_at)
+                if o.outcome == "published":
+                    evidence.seen[page] = when
+                elif o.outcome == "failed" and o.http_status in GONE:
+                    evidence.gone[page] = when
+                else:
+                    evidence.unread.add(page)
+        return evidence
+
+    def removed_at(self, copy: CopyRecord) -> datetime | None:
+        """When the crawl found a page it did not read gone from its source; None if it cannot say."""
+        page = notice_id(copy.url)
+        if copy.source_id not in self.crawled or page in self.unread:
+            return None
+        return self.gone.get(page, self.crawled[copy.source_id])
+
+
+def _record(group: NoticeGroup, sources: dict[str, Source]) -> Notice:
+    canonical = group.canonical.notice
+    source = sources.get(canonical.source_id)
+    flags = canonical.quality_flags
+    if source is not None and source.level == "none":
+        message = f"read from {source.name}, not a government site: no government copy was found"
+        flags = [*flags, QualityFlag(code=FlagCode.REPOST, message=message)]
+    return canonical.model_copy(update={"id": group.id, "quality_flags": flags})
+
+
+def _texts(earlier: Sequence[TextVersion], page: Notice, nid: str, last_seen: datetime) -> list[TextVersion]:
+    """The page's texts so far, and the one read now as the newest, or as a longer-lived last one."""
+    url = str(page.url)
+    texts = [replace(t, notice_id=nid, url=url) for t in earlier]
+    if texts and texts[-1].content_sha256 == page.content_sha256:
+        texts[-1] = replace(texts[-1], last_seen=max(texts[-1].last_seen, last_seen))
+        return texts
+    return [*texts, TextVersion(nid, url, page.content_sha256, page.retrieved_at, last_seen, page.body_text)]
+
+
+@dataclass(frozen=True)
+class Documents:
+    """A version's notices (one per document, by id), their copies and the texts of their pages."""
+
+    notices: list[Notice]
+    copies: list[CopyRecord]  # by notice id, the live copies canonical first, then those carried
+    versions: list[TextVersion]  # by notice id, url and first seen
+
+    def files(self) -> dict[str, bytes]:
+        copies: list[Row] = [
+            {
+                "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
+                "first_seen": _stamp(c.first_seen), "last_seen": _stamp(c.last_seen),
+                "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
+                "differs": str(c.differs).lower(), "removed_from_source_at": _stamp(c.removed_from_source_at),
+            }
+            for c in self.copies
+        ]
+        versions: list[Row] = [
+            {
+                "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
+                "first_seen": _stamp(v.first_seen), "last_seen": _stamp(v.last_seen),
+                "body_text": v.body_text,
+            }
+            for v in self.versions
+        ]
+        return {"copies.csv": csv_bytes("copies", copies), "versions.csv": csv_bytes("versions", versions)}
+
+
+def assemble(
+    pages: Sequence[Notice], sources: Sequence[Source], crawls: Sequence[SourceCrawl], previous: Previous
+) -> Documents:
+    """The documents of a version: the pages read, grouped, and what the previous version carries."""
+    by_source = {s.id: s for s in sources}
+    result = dedupe(pages, sources, previous.copies)
+    evidence = _Evidence.of(crawls)
+    earlier: dict[str, list[TextVersion]] = defaultdict(list)
+    for text in sorted(previous.versions, key=lambda t: t.first_seen):
+        earlier[notice_id(text.url)].append(text)
+
+    notices = [_record(group, by_source) for group in result.groups]
+    copies: list[CopyRecord] = []
+    versions: list[TextVersion] = []
+    live = [(group, copy) for group in result.groups for copy in group.copies]
+    for (group, copy), row in zip(live, result.copy_table(), strict=True):
+        page = notice_id(copy.url)
+        last_seen = max(row.last_seen, evidence.seen.get(page, row.last_seen))
+        copies.append(replace(row, last_seen=last_seen))
+        versions += _texts(earlier[page], copy.notice, group.id, last_seen)
+
+    live_pages = {notice_id(c.url) for c in copies}
+    live_ids = {g.id for g in result.groups}
+    for row in previous.copies:
+        page = notice_id(row.url)
+        if page in live_pages or row.source_id not in by_source:
+            continue
+        kept = result.aliases.get(row.notice_id, row.notice_id)
+        removed = row.removed_from_source_at or evidence.removed_at(row)
+        copies.append(replace(row, notice_id=kept, canonical=row.canonical and kept not in live_ids,
+                              removed_from_source_at=removed))
+        versions += [replace(t, notice_id=kept) for t in earlier[page]]
+
+    carried = {c.notice_id for c in copies} - live_ids
+    by_page = {notice_id(c.url): c for c in copies}
+    for record in previous.records:
+        if record["id"] in carried and record["source_id"] in by_source:
+            own = by_page.get(notice_id(record["url"]))  # its canonical page's copy
+            removed = own.removed_from_source_at if own and own.notice_id == record["id"] else None
+            notices.append(Notice.model_validate({**record, "removed_from_source_at": removed}))
+
+    published = {n.id for n in notices}
+    versions = [v for v in versions if v.notice_id in published]
+    return Documents(
+        sorted(notices, key=lambda n: n.id),
+        sorted((c for c in copies if c.notice_id in published), key=lambda c: c.notice_id),
+        sorted(versions, key=lambda v: (v.notice_id, v.url, v.first_seen)),
+    )
+
+
+CopyFacts = set[tuple[str, bool, bool, bool, str | None]]
+
+
+def _copy_facts(copies: Iterable[CopyRecord], versions: Iterable[TextVersion]) -> dict[str, CopyFacts]:
+    """Per notice: each copy's page, whether it is canonical, differs or is removed, and the last text
+    of the others (the canonical copy's text is the record's body_text)."""
+    latest = {notice_id(v.url): v.content_sha256 for v in sorted(versions, key=lambda v: v.first_seen)}
+    facts: dict[str, CopyFacts] = defaultdict(set)
+    for c in copies:
+        page = notice_id(c.url)
+        removed, text = c.removed_from_source_at is not None, None if c.canonical else latest.get(page)
+        facts[c.notice_id].add((page, c.canonical, c.differs, removed, text))
+    return facts
+
+
+def compare(previous: Previous, documents: Documents, records: Sequence[Record]) -> NoticeChanges:
+    """The notices added, updated and withdrawn; ``copies`` is among the fields of an updated notice
+    when a copy was added or lost, was removed from its source, became or stopped being canonical or
+    differing, or (other than the canonical copy, whose text is body_text) changed its text."""
+    found = compare_notices(previous.records, list(records))
+    before = _copy_facts(previous.copies, previous.versions)
+    after = _copy_facts(documents.copies, documents.versions)
+    updated = dict(found.updated)
+    kept = {r["id"] for r in previous.records} & {r["id"] for r in records}
+    for nid in kept:
+        if before.get(nid) != after.get(nid):
+            updated[nid] = [*updated.get(nid, []), "copies"]
+    return NoticeChanges(found.added, dict(sorted(updated.items())), found.withdrawn)

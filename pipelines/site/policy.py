@@ -1,0 +1,233 @@
+"""The policy inside the notices, on the site: each notice page's targets, tasks and cited documents,
+and the targets of every notice by year (``browse/targets/``, a page per year sorted by indicator).
+
+Read from the release's tasks, targets, citations and agencies resources; a release older than them
+shows none. Every value in them is read from scraped text, so it is escaped into raw HTML blocks; a
+cited document links to its page only when it is a notice of the release.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from pipelines.site.markup import (
+    EMPTY,
+    block,
+    esc,
+    esc_or_empty,
+    front_matter,
+    internal_link,
+    relative,
+    slug,
+    table,
+)
+from pipelines.site.pages import NO_RELEASE, notice_path, text
+from pipelines.site.release_data import Record, Release, resource_rows
+
+TARGETS_PAGE = "browse/targets/"
+COMPARATORS = {
+    "equal": "达到 equal",
+    "at_least": "不低于 at least",
+    "more_than": "超过 more than",
+    "at_most": "不超过 at most",
+    "less_than": "低于 less than",
+    "about": "约 about",
+    "between": "区间 range",
+}
+ROLES = {"lead": "牵头 Lead", "responsible": "责任 Responsible", "cooperating": "配合 Cooperating"}
+OPEN_UP_TO = 10  # a section with more rows starts folded, so that the notice's text stays near the top
+TARGET_HEADERS = ("年份 Year", "指标 Indicator", "目标值 Value", "比较 Comparator")
+TASK_HEADERS = ("编号 No.", "任务 Task", "单位 Agencies", "进度安排 Schedule")
+
+
+def _by(rows: Sequence[Record], key: str) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = {}
+    for row in rows:
+        grouped.setdefault(str(row.get(key) or ""), []).append(row)
+    return grouped
+
+
+@dataclass(frozen=True)
+class PolicyRows:
+    """The policy resources of a release, in their published order."""
+
+    targets: dict[str, list[Record]]  # by notice id
+    tasks: dict[str, list[Record]]  # by notice id
+    citations: dict[str, list[Record]]  # by notice id
+    agencies: dict[str, list[Record]]  # by task id
+    titles: dict[str, str]  # the release's notices: their titles, by id
+
+
+def load_policy(release: Release | None) -> PolicyRows | None:
+    """The release's policy rows, or None when it has no release or lacks one of the resources."""
+    if release is None:
+        return None
+    tasks, targets, citations, agencies = (
+        resource_rows(release.folder, name) for name in ("tasks", "targets", "citations", "agencies")
+    )
+    if tasks is None or targets is None or citations is None or agencies is None:
+        return None
+    titles = {str(r["id"]): str(r.get("title") or r["id"]) for r in release.notices}
+    return PolicyRows(
+        targets=_by(targets, "notice_id"),
+        tasks=_by(tasks, "notice_id"),
+        citations=_by(citations, "notice_id"),
+        agencies=_by(agencies, "task_id"),
+        titles=titles,
+    )
+
+
+def _number(value: object) -> str:
+    """30.0 → 30, 2.5 → 2.5: a CSV number as people write it."""
+    try:
+        return f"{float(str(value)):.15g}"
+    except ValueError:
+        return str(value)
+
+
+def _value(target: Record) -> str:
+    high = text(target, "value_max")
+    shown = _number(target.get("value")) + (f"–{_number(high)}" if high else "")
+    return esc(shown + str(target.get("unit") or ""))
+
+
+def _year(target: Record) -> str:
+    year, raw = text(target, "year"), text(target, "year_raw")
+    said = f" <small>{esc(raw)}</small>" if raw and (year is None or year not in raw) else ""
+    return esc_or_empty(year) + said
+
+
+def _comparator(target: Record) -> str:
+    comparator = str(target.get("comparator") or "")
+    return esc(COMPARATORS.get(comparator, comparator))
+
+
+def _agency(row: Record) -> str:
+    """The name as printed; its full name, when known and different, as the tooltip."""
+    raw, name = esc(row.get("raw")), text(row, "name")
+    return f'<abbr title="{esc(name)}">{raw}</abbr>' if name and name != row.get("raw") else raw
+
+
+def _agencies(rows: Sequence[Record]) -> str:
+    lines = []
+    for role, label in ROLES.items():
+        named = [_agency(r) for r in rows if r.get("context") == role]
+        if named:
+            lines.append(f"{esc(label)}：{'、'.join(named)}")
+    return "<br>".join(lines) or EMPTY
+
+
+def _schedule(task: Record) -> str:
+    """The 进度安排 entries (a JSON list in the CSV cell), one per line."""
+    cell = str(task.get("schedule") or "[]")
+    entries = json.loads(cell) if cell.strip() else []
+    shown = [esc(e.get("text")) for e in entries if isinstance(e, Mapping)]
+    return "<br>".join(shown) or EMPTY
+
+
+def _citation(row: Record, page: str, titles: Mapping[str, str]) -> str:
+    cited = str(row.get("cited_notice_id") or "")
+    if cited in titles:
+        return internal_link(relative(page, f"notices/{cited}/"), row.get("text"))
+    return f"{esc(row.get('text'))} <small>（本数据集未收录 not in this dataset）</small>"
+
+
+def _section(title: str, count: int, content: list[str]) -> list[str]:
+    """A part of the policy, folded when it is long, its count in its summary."""
+    opened = " open" if count <= OPEN_UP_TO else ""
+    return [f"<details{opened}>", f"<summary>{esc(title)}（{count}）</summary>", *content, "</details>"]
+
+
+def notice_policy(record: Record, policy: PolicyRows | None) -> list[str]:
+    """HTML lines for a notice page: its targets, tasks and cited documents (none when it has none)."""
+    if policy is None:
+        return []
+    notice, page = str(record["id"]), notice_path(record)
+    lines: list[str] = []
+    targets = policy.targets.get(notice, [])
+    if targets:
+        rows = [[_year(t), esc(t.get("indicator")), _value(t), _comparator(t)] for t in targets]
+        lines += _section("目标 Targets", len(targets), table(TARGET_HEADERS, rows))
+    tasks = policy.tasks.get(notice, [])
+    if tasks:
+        rows = [
+            [esc(t.get("outline")), esc(t.get("heading")), _agencies(policy.agencies.get(str(t["id"]), [])),
+             _schedule(t)]
+            for t in tasks
+        ]
+        lines += _section("任务 Tasks", len(tasks), table(TASK_HEADERS, rows))
+    citations = policy.citations.get(notice, [])
+    if citations:
+        items = [f"<li>{_citation(c, page, policy.titles)}</li>" for c in citations]
+        lines += _section("引用文件 Cited documents", len(citations), ["<ul>", *items, "</ul>"])
+    if not lines:
+        return []
+    return ['<div class="gw-policy" data-pagefind-ignore>', "<h2>政策要点 Policy</h2>", *lines, "</div>"]
+
+
+def _year_path(year: str) -> str:
+    return f"{TARGETS_PAGE}{slug(year) if year else '_none'}/"
+
+
+def _year_label(year: str) -> str:
+    return year or "（未注明 not stated）"
+
+
+def _targets_index(
+    release: Release | None, policy: PolicyRows | None, years: Mapping[str, list[Record]]
+) -> str:
+    parts = [
+        front_matter("按目标 Targets by year"),
+        "# 按目标 Targets by year\n\n",
+        ("公文中的量化目标（到某年某指标达到某值），按年份列出，每年按指标排序。"
+         "The quantitative targets of the notices (an indicator to reach a value by a year), by year; "
+         "each year's targets are sorted by indicator.\n\n"),
+    ]
+    if release is None:
+        return "".join([*parts, NO_RELEASE])
+    if policy is None:
+        missing = f"版本 {release.version} 没有目标数据。Version {release.version} has no targets resource.\n"
+        return "".join([*parts, missing])
+    ordered = sorted((y for y in years if y), reverse=True) + ([""] if "" in years else [])
+    rows = [
+        [internal_link(relative(TARGETS_PAGE, _year_path(y)), _year_label(y)), str(len(years[y])),
+         str(len({t.get("notice_id") for t in years[y]}))]
+        for y in ordered
+    ]
+    headers = ("年份 Year", "目标数 Targets", "公文数 Notices")
+    return "".join([*parts, block(table(headers, rows), "gw-targets-years")])
+
+
+def _targets_year(year: str, targets: Sequence[Record], titles: Mapping[str, str]) -> str:
+    page = _year_path(year)
+    back = internal_link(relative(page, TARGETS_PAGE), "← 按目标 Targets by year")
+    ordered = sorted(targets, key=lambda t: str(t.get("indicator")))
+    rows = [
+        [esc(t.get("indicator")), _value(t), _comparator(t),
+         internal_link(relative(page, f"notices/{t['notice_id']}/"), titles[str(t["notice_id"])])]
+        for t in ordered
+        if str(t.get("notice_id")) in titles
+    ]
+    heading = [
+        f"<h1>目标 Targets：{esc(_year_label(year))}</h1>",
+        f"<p>{len(rows)} 个目标，按指标排序 targets, by indicator · {back}</p>",
+    ]
+    headers = ("指标 Indicator", "目标值 Value", "比较 Comparator", "公文 Notice")
+    return "".join([
+        front_matter(f"{_year_label(year)} · 目标 Targets"),
+        block(heading, "gw-facet-heading"),
+        block(table(headers, rows), "gw-targets"),
+    ])
+
+
+def target_pages(release: Release | None, policy: PolicyRows | None) -> Iterator[tuple[str, str]]:
+    """``(path, text)`` of the targets' index page (always) and of a page per year."""
+    if policy is None:
+        yield f"{TARGETS_PAGE}index.md", _targets_index(release, None, {})
+        return
+    years = _by([t for rows in policy.targets.values() for t in rows], "year")
+    yield f"{TARGETS_PAGE}index.md", _targets_index(release, policy, years)
+    for year, targets in years.items():
+        yield _year_path(year).rstrip("/") + ".md", _targets_year(year, targets, policy.titles)
