@@ -38,8 +38,14 @@ class Crawl:
 
     def responses(self, wanted: Container[str] | None = None) -> Iterator[CapturedResponse]:
         """The response records of this crawl's WARC files, one at a time in file order: only those
-        whose record id is ``wanted``, when given (the others are skipped without reading their body)."""
-        for path in self.warc_paths():
+        whose record id is ``wanted``, when given (the others are skipped without reading their body,
+        and a file that holds none of them, as the ledger says, is not opened)."""
+        paths = self.warc_paths()
+        if wanted is not None:
+            fetches = self.fetches()
+            holding = {f.warc_file or self.warc_path.name for f in fetches if f.warc_record_id in wanted}
+            paths = [p for p in paths if p.name in {Path(name).name for name in holding}]
+        for path in paths:
             if path.exists():
                 yield from _responses(path, wanted)
 

@@ -20,6 +20,7 @@ from crawlers.capture import Fetch
 from crawlers.registry import Source
 from pipelines.captures import CapturedResponse, Crawl, latest_crawl
 from pipelines.notice import Notice
+from pipelines.readings import Reading, earlier_readings, keep_readings
 from pipelines.validate import Quarantined, build_notice
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
@@ -39,21 +40,24 @@ class Outcome:
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 500
-Reading = Notice | str  # a page read: its notice, or why it was quarantined
 
 
 def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], list[Outcome]]:
     """Read every page a crawl fetched; return the notices and one outcome per ledger row.
 
     The WARC files are read once, record by record, and each page is read as it comes, so no body is
-    held longer than it takes to read it. Pages are read in ``workers`` processes (default: one per
-    CPU when the crawl has at least PARALLEL_FROM pages, else this process alone).
+    held longer than it takes to read it. A page an earlier resolve already read (an unchanged page of
+    a nightly crawl) is not read again (pipelines.readings). Pages are read in ``workers`` processes
+    (default: one per CPU when at least PARALLEL_FROM pages are to be read, else this process alone).
     """
     fetches = crawl.fetches()
     wanted = {f.warc_record_id for f in fetches if f.kind == "detail" and f.warc_record_id}
+    readings = earlier_readings(crawl.folder, wanted)
+    unread = wanted - readings.keys()
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if len(wanted) >= PARALLEL_FROM else 1
-    readings = dict(_readings(crawl.responses(wanted), crawl.source_id, workers))
+        workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
+    readings.update(_readings(crawl.responses(unread), crawl.source_id, workers))
+    keep_readings(crawl.folder, crawl.crawl_id, readings)
     notices: dict[str, Notice] = {}
     outcomes: list[Outcome] = []
     for fetch in fetches:

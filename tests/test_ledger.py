@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawlers.capture import Fetch, FetchOutcome, Kind, ledger_line
 from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
+from pipelines import readings
 from pipelines.captures import Crawl
 from pipelines.ledger import Outcome, resolve
 
@@ -79,7 +81,13 @@ def by_url(outcomes: list[Outcome]) -> dict[str, tuple[str, str]]:
     return {o.url.removeprefix(HOST): (o.outcome, o.reason) for o in outcomes}
 
 
+def forget_readings(crawl: Crawl) -> None:
+    for kept in crawl.folder.glob("*.readings.jsonl"):
+        kept.unlink()
+
+
 def test_every_row_gets_its_outcome_with_bodies_from_this_and_earlier_warc_files(crawl: Crawl) -> None:
+    forget_readings(crawl)
     notices, outcomes = resolve(crawl, workers=1)
     found = by_url(outcomes)
     assert found["/list.htm"] == ("followed", "")
@@ -95,9 +103,40 @@ def test_every_row_gets_its_outcome_with_bodies_from_this_and_earlier_warc_files
 
 
 def test_reading_in_worker_processes_gives_the_same_notices_and_outcomes(crawl: Crawl) -> None:
-    assert resolve(crawl, workers=2) == resolve(crawl, workers=1)
+    forget_readings(crawl)
+    alone = resolve(crawl, workers=1)
+    forget_readings(crawl)
+    assert resolve(crawl, workers=2) == alone
 
 
 def test_only_the_records_the_ledger_points_to_are_read(crawl: Crawl) -> None:
     wanted = {f.warc_record_id for f in crawl.fetches() if f.url.endswith("kept.htm")}
     assert [r.url for r in crawl.responses(wanted)] == [f"{HOST}/kept.htm"]
+
+
+@pytest.fixture
+def copied(crawl: Crawl, tmp_path: Path) -> Crawl:
+    shutil.copytree(crawl.folder, tmp_path / SOURCE)
+    copy = Crawl(SOURCE, LATER, tmp_path / SOURCE)
+    forget_readings(copy)
+    return copy
+
+
+def test_pages_read_once_are_not_read_again(copied: Crawl) -> None:
+    first = resolve(copied)
+    (kept,) = copied.folder.glob("*.readings.jsonl")
+    assert kept.name == f"{LATER}.readings.jsonl"
+    for warc in copied.folder.glob("*.warc.gz"):
+        warc.write_bytes(b"")  # were a body read again, it would be missing now
+    assert resolve(copied) == first
+
+
+def test_pages_are_read_again_when_the_code_that_reads_them_changed(
+    copied: Crawl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resolve(copied)
+    for warc in copied.folder.glob("*.warc.gz"):
+        warc.write_bytes(b"")
+    monkeypatch.setattr(readings, "fingerprint", lambda: "another extractor")
+    _, outcomes = resolve(copied)
+    assert by_url(outcomes)["/new.htm"][0] == "failed"  # read again: its body is gone

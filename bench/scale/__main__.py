@@ -7,19 +7,22 @@ each stage runs in its own process, measured for wall and CPU seconds and peak m
 
   generate      the corpus, written by the crawl's own capture code (no crawl, no server)
   extract       extract + validate: every source's latest crawl read (pipelines.ledger.read_source)
-  release       ``gongwen release``: extract + validate again, then publish (pipelines.run.release)
-  dedupe        pipelines.dedupe.dedupe over the released notices
+  release       ``gongwen release`` right after the crawl: extract + validate every page again, then
+                publish (pipelines.run.release)
+  dedupe        pipelines.dedupe.dedupe over the pages read (the release's readings, not timed)
   site          ``gongwen site``: mkdocs build --strict, generated pages, downloads, Pagefind
 and the floors and alternatives:
   floor-write   the released notices written again with plain csv and json (the release's I/O floor)
   frictionless  ``frictionless validate`` on the released datapackage.json
   mkdocs-plain  mkdocs build of the same generated pages, material theme, no plugin, no hook
 then the next night: 100 new notices, every other page unchanged (a 304 each):
-  next-release  ``gongwen release`` on that crawl
+  next-release  ``gongwen release`` on that crawl (reads the new pages only: pipelines.readings)
   next-site     ``gongwen site`` again
 
 Wall seconds depend on what else runs on the machine: the 1-minute load average before and after
-each stage is printed beside it (the stage itself adds up to 1, or 2 when it uses both cores).
+each stage is printed beside it (the stage itself adds up to 1, or 2 when it uses both cores). A
+stage that fails (or needs more than --memory-gb in one process) is reported as failed, and the
+run goes on.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.scale.measure import Figure, measured, stage_command, tool
-from bench.scale.report import markdown, print_table, write_json
+from bench.scale.report import command_line, markdown, print_table, write_json
 
 
-def run_count(notices: int, work: Path, seed: int, new: int) -> list[Figure]:
+def run_count(notices: int, work: Path, seed: int, new: int, memory_gb: float) -> list[Figure]:
     """Every stage at one count, in a fresh work folder; prints each figure as it comes."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -51,7 +54,7 @@ def run_count(notices: int, work: Path, seed: int, new: int) -> list[Figure]:
     steps: list[tuple[str, Callable[[], list[str]]]] = [
         ("generate", lambda: stage_command("generate", work, notices, seed)),
         ("extract", lambda: stage_command("extract", work)),
-        ("release", lambda: stage_command("release", work)),
+        ("release", lambda: stage_command("release", work, "forget")),
         ("dedupe", lambda: stage_command("dedupe", work)),
         ("floor-write", lambda: stage_command("floor_write", work)),
         ("frictionless", lambda: [tool("frictionless"), "validate", "--json", latest_package()]),
@@ -60,17 +63,17 @@ def run_count(notices: int, work: Path, seed: int, new: int) -> list[Figure]:
         ("mkdocs-plain", lambda: [sys.executable, "-m", "mkdocs", "build", "--quiet",
                                   "-f", str(plain / "mkdocs.yml")]),
         ("generate-next", lambda: stage_command("generate_next", work, new, seed)),
-        ("next-release", lambda: stage_command("release", work)),
+        ("next-release", lambda: stage_command("release", work, "keep")),
         ("next-site", lambda: stage_command("site", work)),
     ]
     figures = []
     for stage, command in steps:
-        figure = measured(notices, stage, command(), env=quiet)
-        if stage == "frictionless":  # its report is long: keep the verdict
+        figure = measured(notices, stage, command(), env=quiet, memory_gb=memory_gb)
+        if stage == "frictionless" and not figure.failed:  # its report is long: keep the verdict
             figure = replace(figure, result={"valid": figure.result.get("valid")})
         print(f"{notices:>7} {stage:<14} {figure.wall_s:>8.1f} s {figure.cpu_s:>8.1f} CPU s "
-              f"{figure.peak_mb:>8.0f} MB  load {figure.load[0]:.1f}→{figure.load[1]:.1f}  {figure.result}",
-              flush=True)
+              f"{figure.peak_mb:>8.0f} MB  load {figure.load[0]:.1f}→{figure.load[1]:.1f}  {figure.result}"
+              f"  {figure.programs}", flush=True)
         figures.append(figure)
     return figures
 
@@ -81,6 +84,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--new", type=int, default=100, help="new notices in the next night's crawl")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed)")
+    parser.add_argument("--memory-gb", type=float, default=12,
+                        help="most memory one process may map (RLIMIT_AS); a stage that needs more fails")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--markdown", type=Path, help="write the table and the targets as Markdown here")
     args = parser.parse_args()
@@ -88,15 +93,15 @@ def main() -> None:
     figures: list[Figure] = []
     try:
         for count in args.notices:
-            figures += run_count(count, root / str(count), args.seed, args.new)
+            figures += run_count(count, root / str(count), args.seed, args.new, args.memory_gb)
     finally:
         if args.work is None:
             shutil.rmtree(root, ignore_errors=True)
     print_table(figures)
     if args.json:
-        write_json(args.json, figures)
+        write_json(args.json, figures, command_line())
     if args.markdown:
-        args.markdown.write_text(markdown(figures, " ".join(sys.argv[1:])), encoding="utf-8")
+        args.markdown.write_text(markdown(figures, [command_line()]), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,17 +77,26 @@ def _ratio(by: dict[tuple[int, str], Figure], small: int, big: int, stage: str) 
 
 
 def rows(figures: Sequence[Figure]) -> list[list[str]]:
-    header = ["notices", "stage", "wall s", "CPU s", "peak MB", "load before→after", "measured part"]
+    header = ["notices", "stage", "wall s", "CPU s", "peak MB", "load before→after", "note"]
     table = [header]
     for f in figures:
-        part = f"{f.result['seconds']:.1f} s" if "seconds" in f.result else ""
+        note = "FAILED: " + f.result["failed"][:80] if f.failed else _note(f)
         table.append([f"{f.notices:,}", f.stage, f"{f.wall_s:.1f}", f"{f.cpu_s:.1f}", f"{f.peak_mb:.0f}",
-                      f"{f.load[0]:.1f}→{f.load[1]:.1f}", part])
+                      f"{f.load[0]:.1f}→{f.load[1]:.1f}", note])
     for notices in sorted({f.notices for f in figures}):
         publish = publish_seconds(figures, notices)
         if publish is not None:
             table.append([f"{notices:,}", "publish (release − extract)", f"{publish:.1f}", "", "", "", ""])
     return table
+
+
+def _note(figure: Figure) -> str:
+    """The measured part of a stage that loads its input first, and the biggest programs in its tree."""
+    parts = [f"measured part {figure.result['seconds']:.1f} s"] if "seconds" in figure.result else []
+    big = sorted(figure.programs.items(), key=lambda item: -item[1])[:2]
+    if len(figure.programs) > 1:
+        parts += [f"{name} {mb:.0f} MB" for name, mb in big]
+    return "; ".join(parts)
 
 
 def scaling_rows(figures: Sequence[Figure]) -> list[list[str]]:
@@ -128,9 +139,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {memory:.0f} GB RAM, Python {platform.python_version()}"
 
 
-def markdown(figures: Sequence[Figure], arguments: str) -> str:
+def markdown(figures: Sequence[Figure], commands: Sequence[str]) -> str:
     parts = [
-        f"Command: `.venv/bin/python -m bench.scale {arguments}`".rstrip(),
+        "Commands: " + ", ".join(f"`{c}`" for c in commands),
         f"Machine: {machine()}.",
         _markdown_table(rows(figures)),
     ]
@@ -141,7 +152,38 @@ def markdown(figures: Sequence[Figure], arguments: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def write_json(path: Path, figures: Sequence[Figure]) -> None:
-    data = {"machine": machine(), "figures": [f.as_json() for f in figures],
+def command_line() -> str:
+    return " ".join([".venv/bin/python -m bench.scale", *sys.argv[1:]])
+
+
+def write_json(path: Path, figures: Sequence[Figure], command: str) -> None:
+    data = {"command": command, "machine": machine(), "figures": [f.as_json() for f in figures],
             "targets": [t.__dict__ for t in targets(figures)]}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def load_json(path: Path) -> tuple[str, list[Figure]]:
+    """The command and the figures of a run's ``--json`` file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("command", ""), [Figure(**{**f, "load": tuple(f["load"])}) for f in data["figures"]]
+
+
+def main() -> None:
+    """Join the JSON of separate runs (``--json`` of each) into one table: the scaling needs both."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("runs", type=Path, nargs="+")
+    parser.add_argument("--markdown", type=Path)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    runs = [load_json(run) for run in args.runs]
+    figures = [f for _, run in runs for f in run]
+    commands = [command for command, _ in runs]
+    print_table(figures)
+    if args.markdown:
+        args.markdown.write_text(markdown(figures, commands), encoding="utf-8")
+    if args.json:
+        write_json(args.json, figures, "; ".join(commands))
+
+
+if __name__ == "__main__":
+    main()

@@ -51,19 +51,25 @@ def generate_next(work: str, new: str, seed: str) -> Result:
 
 
 def extract(work: str) -> Result:
-    """Extract and validate: every source's latest crawl read into notices and ledger outcomes."""
+    """Extract and validate: every source's latest crawl read into notices and ledger outcomes, every
+    page read (no readings kept from an earlier run)."""
     from pipelines.ledger import Counts, read_source
 
+    _forget_readings(work)
     crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
     counts = Counts.of([o for c in crawls for o in c.outcomes])
     return {"notices": sum(len(c.notices) for c in crawls), "summary": counts.summary()}
 
 
-def release(work: str) -> Result:
-    """``gongwen release``: read the latest crawls (extract included) and publish a version."""
+def release(work: str, readings: str) -> Result:
+    """``gongwen release``: read the latest crawls (extract included) and publish a version. The first
+    release of a crawl reads every page (``readings`` "forget"); a later one (``readings`` "keep")
+    finds the pages the previous release read (pipelines.readings)."""
     from pipelines.run import Workdir
     from pipelines.run import release as publish
 
+    if readings == "forget":
+        _forget_readings(work)
     dataset = _dataset(work)
     published, counts = publish(load_sources(), Workdir(Path(work)), dataset)
     return {"version": published.version, "new": published.new, "summary": counts.summary(),
@@ -71,15 +77,17 @@ def release(work: str) -> Result:
 
 
 def dedupe(work: str) -> Result:
-    """Group the released notices into documents (pipelines.dedupe), from the latest notices.ndjson."""
+    """Group the pages read into documents (pipelines.dedupe), as the release does: the pages come from
+    the latest crawls (their readings, kept by the extract stage, so they are not read again)."""
     from pipelines.dedupe import dedupe as group
-    from pipelines.notice import Notice
+    from pipelines.ledger import read_source
 
     started = time.perf_counter()
-    notices = [Notice.model_validate_json(line) for line in _lines(_latest(work) / "notices.ndjson")]
+    sources = load_sources()
+    notices = [n for source in sources for n in read_source(Path(work) / "captures", source).notices]
     setup = time.perf_counter() - started
     started = time.perf_counter()
-    result = group(notices, load_sources())
+    result = group(notices, sources)
     seconds = time.perf_counter() - started
     return {"setup": setup, "seconds": seconds, "groups": len(result.groups), "notices": len(notices)}
 
@@ -174,6 +182,11 @@ def _dataset(work: str) -> Path:
 def _latest(work: str) -> Path:
     folder = _dataset(work)
     return folder / (folder / "latest").read_text(encoding="utf-8").strip()
+
+
+def _forget_readings(work: str) -> None:
+    for kept in (Path(work) / "captures").glob("*/*.readings.jsonl"):
+        kept.unlink()
 
 
 def _lines(path: Path) -> Iterator[str]:
