@@ -9,7 +9,7 @@ from datetime import date
 from pipelines.extract.labels import is_label_line
 from pipelines.normalise.dates import find_date, parse_date
 from pipelines.normalise.docnumber import find_doc_number
-from pipelines.normalise.text import CJK, normalise_space
+from pipelines.normalise.text import CJK, normalise_space, split_outside_brackets
 
 HEAD_LINES = 15  # how far into the body the head (title, 文号, metadata lines) may reach
 ADDRESSEE_LINES = 3  # the 主送机关 line is among the first lines of the text
@@ -95,27 +95,10 @@ def trim_head(lines: list[str], title: str | None) -> Head:
     return Head(lines[i:], doc_number)
 
 
-def _split_outside_brackets(text: str, separators: str) -> list[str]:
-    """Split outside brackets: "各县（市、区）人民政府" stays whole."""
-    parts, depth, current = [], 0, ""
-    for c in text:
-        if c in "（(〔[【《":
-            depth += 1
-        elif c in "）)〕]】》":
-            depth = max(0, depth - 1)
-        if c in separators and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += c
-    parts.append(current)
-    return [p.strip() for p in parts if p.strip()]
-
-
 def _split_addressees(text: str) -> list[str]:
     names: list[str] = []
-    for group in _split_outside_brackets(text, _SPLIT):
-        parts = _split_outside_brackets(group, "、")
+    for group in split_outside_brackets(text, _SPLIT):
+        parts = split_outside_brackets(group, "、")
         # "市政府各委、办、局" is one addressee: its parts are words, not names.
         whole = any(len(p) < 3 or not ADDRESSEE_ENDING.search(p) for p in parts)
         names.extend([group] if whole else parts)

@@ -107,3 +107,26 @@ _PINYIN_GLOSS = re.compile(f"(?<=[{CJK}])[(（]\\s*[a-zāáǎàēéěèīíǐì�
 def strip_pinyin_glosses(s: str) -> str:
     """Remove "(ban)"-style pinyin glosses between CJK characters: 辦(ban)公廳 → 辦公廳."""
     return _PINYIN_GLOSS.sub("", s)
+
+
+# Brackets and quotes inside which a list separator does not split: 各县（市、区）人民政府 stays whole.
+_OPENING, _CLOSING = "（(〔[【《“", "）)〕]】》”"
+
+
+def split_outside_brackets(text: str, separators: str, limit: int | None = None) -> list[str]:
+    """Split at separators outside brackets and quotes ("区财政局(区政府金融办)" stays whole), at
+    most ``limit`` times; empty parts are dropped."""
+    parts: list[str] = []
+    depth, current = 0, ""
+    for c in text:
+        if c in _OPENING:
+            depth += 1
+        elif c in _CLOSING:
+            depth = max(0, depth - 1)
+        if c in separators and depth == 0 and (limit is None or len(parts) < limit):
+            parts.append(current)
+            current = ""
+        else:
+            current += c
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_OPEN, _CLOSE = "（(〔《“", "）)〕》”"
+from pipelines.normalise.text import split_outside_brackets
 
 # Short forms of the part after the region, and their full forms.
 SHORT_FORMS = {
@@ -69,24 +69,6 @@ _BARE_PLACE = re.compile(r"^各?(?:设区)?[省市县区州旗]$")
 _TRAILING = re.compile(
     r"(?:等(?:部门|单位)?(?:[（(](?:部门|单位)[）)])?)?(?:按照?职责分工)?负责$|等(?:部门|单位)?$"
 )
-
-
-def split_outside_brackets(text: str, separators: str, limit: int | None = None) -> list[str]:
-    """Split at separators outside brackets and quotes ("区财政局(区政府金融办)" stays whole)."""
-    parts: list[str] = []
-    depth, current = 0, ""
-    for c in text:
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth = max(0, depth - 1)
-        if c in separators and depth == 0 and (limit is None or len(parts) < limit):
-            parts.append(current)
-            current = ""
-        else:
-            current += c
-    parts.append(current)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def split_names(text: str) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.policy.agencies import split_names, split_outside_brackets
+from pipelines.normalise.text import split_outside_brackets
+from pipelines.policy.agencies import split_names
 from pipelines.policy.records import Role
 
 _LABELS: dict[str, Role] = {
