@@ -32,18 +32,32 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.scale.measure import Figure, measured, stage_command, tool
 from bench.scale.report import command_line, markdown, print_table, write_json
 
+STAGES = ("generate", "extract", "release", "dedupe", "floor-write", "frictionless", "site", "mkdocs-pages",
+          "mkdocs-plain", "generate-next", "next-release", "next-site")
 
-def run_count(notices: int, work: Path, seed: int, new: int, memory_gb: float) -> list[Figure]:
-    """Every stage at one count, in a fresh work folder; prints each figure as it comes."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+
+@dataclass(frozen=True)
+class Run:
+    seed: int
+    new: int  # new notices in the next night's crawl
+    memory_gb: float
+    stages: Collection[str]
+
+
+def run_count(notices: int, work: Path, run: Run) -> list[Figure]:
+    """The stages at one count, in a fresh work folder (or, without generate, in the one that is there);
+    prints each figure as it comes."""
+    seed, new = run.seed, run.new
+    if "generate" in run.stages:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     quiet = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     plain = work / "plain"
 
@@ -67,8 +81,8 @@ def run_count(notices: int, work: Path, seed: int, new: int, memory_gb: float) -
         ("next-site", lambda: stage_command("site", work)),
     ]
     figures = []
-    for stage, command in steps:
-        figure = measured(notices, stage, command(), env=quiet, memory_gb=memory_gb)
+    for stage, command in (step for step in steps if step[0] in run.stages):
+        figure = measured(notices, stage, command(), env=quiet, memory_gb=run.memory_gb)
         if stage == "frictionless" and not figure.failed:  # its report is long: keep the verdict
             figure = replace(figure, result={"valid": figure.result.get("valid")})
         print(f"{notices:>7} {stage:<14} {figure.wall_s:>8.1f} s {figure.cpu_s:>8.1f} CPU s "
@@ -84,16 +98,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--new", type=int, default=100, help="new notices in the next night's crawl")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed)")
+    parser.add_argument("--stages", type=lambda s: s.split(","), default=STAGES,
+                        help="the stages to run, comma-separated (default: all; without generate, the "
+                             "work folder of an earlier run is used)")
     parser.add_argument("--memory-gb", type=float, default=12,
                         help="most memory one process may map (RLIMIT_AS); a stage that needs more fails")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--markdown", type=Path, help="write the table and the targets as Markdown here")
     args = parser.parse_args()
     root = args.work or Path(tempfile.mkdtemp(prefix="gongwen-scale-"))
+    run = Run(args.seed, args.new, args.memory_gb, args.stages)
     figures: list[Figure] = []
     try:
         for count in args.notices:
-            figures += run_count(count, root / str(count), args.seed, args.new, args.memory_gb)
+            figures += run_count(count, root / str(count), run)
     finally:
         if args.work is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -69,8 +70,7 @@ def measured(
     if process.returncode == 0:
         result = _last_json(printed)
     else:
-        last = [line for line in errors.splitlines() if line.strip()][-3:]
-        result = {"failed": f"exit {process.returncode}: " + " | ".join(last)[-600:]}
+        result = {"failed": f"exit {process.returncode}: {_cause(errors)}"}
     cpu = max(usage.ru_utime + usage.ru_stime, tree.cpu_seconds())
     peak = max(usage.ru_maxrss / 1024, tree.peak_kib / 1024)
     programs = {name: round(kib / 1024, 1) for name, kib in sorted(tree.programs.items())}
@@ -146,6 +146,13 @@ def _program(pid: int) -> str:
     if any("multiprocessing" in arg for arg in argv[1:]):
         return "multiprocessing"
     return Path(argv[0]).name or "?"
+
+
+def _cause(errors: str) -> str:
+    """The lines of a failed command's stderr that say why (an allocation failed, a command failed)."""
+    lines = [line.strip() for line in errors.splitlines() if line.strip()]
+    telling = [line for line in lines if re.search(r"memory|[Ee]rror\b|error:|Killed|non-zero exit", line)]
+    return " | ".join(dict.fromkeys(telling[-4:] or lines[-3:]))[-800:]
 
 
 def stage_command(stage: str, *args: object) -> list[str]:

@@ -56,9 +56,11 @@ def targets(figures: Sequence[Figure]) -> list[Target]:
                             f"{publish:.0f} s = {times:.1f}× {floor.result['seconds']:.0f} s",
                             times <= FLOOR_TIMES))
     nxt, site = by.get((big, "next-release")), by.get((big, "next-site"))
+    crawl = by.get((big, "generate-next"))
     if nxt and site:
         total = nxt.wall_s + site.wall_s
-        found.append(Target(f"next night, 100 new notices: release + site in under {INCREMENTAL_SECONDS} s",
+        new = crawl.result.get("pages", "?") if crawl else "?"
+        found.append(Target(f"next night, {new} new notices: release + site in under {INCREMENTAL_SECONDS} s",
                             f"{nxt.wall_s:.0f} + {site.wall_s:.0f} = {total:.0f} s",
                             total < INCREMENTAL_SECONDS))
     if len(counts) > 1:

@@ -18,6 +18,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from crawlers.registry import load_sources
 from pipelines.schema import ROOT
 
 DATASET_TOML = ROOT / "datasets" / "notices" / "dataset.toml"
-FIRST_CRAWL, NEXT_CRAWL = "20260301T020000Z", "20260302T020000Z"
+FIRST_NIGHT = date(2026, 3, 1)
+FIRST_CRAWL = f"{FIRST_NIGHT:%Y%m%d}T020000Z"  # the crawl ids of a night's crawl: 2 a.m. UTC
 Result = dict[str, Any]
 
 
@@ -40,14 +42,17 @@ def generate(work: str, notices: str, seed: str) -> Result:
 
 
 def generate_next(work: str, new: str, seed: str) -> Result:
-    """The next night's crawl: ``new`` new pages, and every page of the first crawl again (304)."""
+    """The next night's crawl: ``new`` new pages, and every page of the earlier crawls again (304)."""
     from bench.scale.captures import Crawl
     from bench.scale.corpus import Corpus
 
-    with Crawl(Path(work) / "captures", NEXT_CRAWL) as crawl:
-        written = crawl.write(Corpus(int(seed) + 1, first=10_000_000).pages(int(new)))
+    captures = Path(work) / "captures"
+    nights = len({p.name.split(".")[0] for p in captures.glob("*/*.fetches.jsonl")})
+    crawl_id = f"{FIRST_NIGHT + timedelta(days=nights):%Y%m%d}T020000Z"
+    with Crawl(captures, crawl_id) as crawl:
+        written = crawl.write(Corpus(int(seed) + nights, first=10_000_000 * nights).pages(int(new)))
         again = crawl.revisit(s.id for s in load_sources())
-    return {"pages": written, "unchanged": again}
+    return {"crawl": crawl_id, "pages": written, "unchanged": again}
 
 
 def extract(work: str) -> Result:
