@@ -9,7 +9,6 @@ gov.cn page is gone. Each crawl is released; the site's pages are generated from
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 
 import lxml.html
@@ -18,7 +17,6 @@ import pytest
 from crawlers.sampleweb.render import PAGES_DIR
 from pipelines.site.generate import generate
 from pipelines.site.provenance import NO_LONGER_THERE, text_diff
-from tests.conftest import ROOT
 from tests.test_release_crawls import Site, page_id
 
 REPOSTED = {  # one 国务院办公厅 notice on three sites, each in its own layout; the issuer's page first
@@ -70,11 +68,7 @@ def crawl_and_release(site: Site, crawl_id: str, *sources: str) -> None:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
-    tmp = tmp_path_factory.mktemp("history")
-    shutil.copytree(PAGES_DIR, tmp / "pages")
-    (tmp / "notices").mkdir()
-    shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", tmp / "notices")
-    site = Site(tmp / "pages", tmp / "build", tmp / "notices")
+    site = Site.copy_of_sample_web(tmp_path_factory.mktemp("history"))
     farm = site.pages / FARM[0] / FARM[1]
     farm_copy = farm.read_bytes()
     farm.unlink()

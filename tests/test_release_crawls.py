@@ -32,6 +32,14 @@ class Site:
     workdir: Path
     dataset: Path
 
+    @classmethod
+    def copy_of_sample_web(cls, tmp: Path) -> Site:
+        """A copy of the sample web's page files (to change between crawls) and an empty dataset."""
+        shutil.copytree(PAGES_DIR, tmp / "pages")
+        (tmp / "notices").mkdir()
+        shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", tmp / "notices")
+        return cls(tmp / "pages", tmp / "build", tmp / "notices")
+
     def gongwen(self, command: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
         where: list[str | Path] = ["--workdir", self.workdir]
         if command == "crawl":
@@ -66,11 +74,7 @@ def page_id(source_id: str, page_file: Path) -> str:
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    tmp = tmp_path_factory.mktemp("crawled")
-    shutil.copytree(PAGES_DIR, tmp / "pages")
-    (tmp / "notices").mkdir()
-    shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", tmp / "notices")
-    site = Site(tmp / "pages", tmp / "build", tmp / "notices")
+    site = Site.copy_of_sample_web(tmp_path_factory.mktemp("crawled"))
     crawl = site.gongwen("crawl")
     assert crawl.returncode == 0, crawl.stderr[-2000:]
     release = site.gongwen("release")
