@@ -20,7 +20,7 @@ from crawlers.capture import Fetch
 from crawlers.registry import Source
 from pipelines.captures import CapturedResponse, Crawl, latest_crawl
 from pipelines.notice import Notice
-from pipelines.readings import Reading, earlier_readings, keep_readings
+from pipelines.readings import Reading, earlier_readings, keep_readings, readings_file
 from pipelines.validate import Quarantined, build_notice
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
@@ -57,7 +57,8 @@ def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], 
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
     readings.update(_readings(crawl.responses(unread), crawl.source_id, workers))
-    keep_readings(crawl.folder, crawl.crawl_id, readings)
+    if unread or not readings_file(crawl.folder, crawl.crawl_id).exists():
+        keep_readings(crawl.folder, crawl.crawl_id, readings)
     notices: dict[str, Notice] = {}
     outcomes: list[Outcome] = []
     for fetch in fetches:

@@ -64,9 +64,13 @@ def earlier_readings(folder: Path, wanted: Collection[str]) -> dict[str, Reading
     return found
 
 
+def readings_file(folder: Path, crawl_id: str) -> Path:
+    return folder / f"{crawl_id}{SUFFIX}"
+
+
 def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) -> Path:
     """Write the crawl's readings file in one step and remove the source's older ones."""
-    path = folder / f"{crawl_id}{SUFFIX}"
+    path = readings_file(folder, crawl_id)
     partial = folder / f".{path.name}.partial"
     with partial.open("w", encoding="utf-8") as out:
         out.write(json.dumps({"fingerprint": fingerprint()}) + "\n")

@@ -34,7 +34,7 @@ MODIFIED = 1_767_225_600.0  # 2026-01-01: the Last-Modified of every generated p
 
 
 @dataclass
-class SourceCrawl:
+class SourceWriter:
     """One source's crawl being written: ``<captures>/<source_id>/<crawl_id>.{warc.gz,fetches.jsonl}``."""
 
     captures: Path
@@ -109,7 +109,7 @@ class Crawl:
     def __init__(self, captures: Path, crawl_id: str) -> None:
         self.captures = captures
         self.crawl_id = crawl_id
-        self.sources: dict[str, SourceCrawl] = {}
+        self.sources: dict[str, SourceWriter] = {}
 
     def __enter__(self) -> Self:
         return self
@@ -119,9 +119,9 @@ class Crawl:
         for source in self.sources.values():
             source.close()
 
-    def source(self, source_id: str) -> SourceCrawl:
+    def source(self, source_id: str) -> SourceWriter:
         if source_id not in self.sources:
-            self.sources[source_id] = SourceCrawl(self.captures, source_id, self.crawl_id)
+            self.sources[source_id] = SourceWriter(self.captures, source_id, self.crawl_id)
         return self.sources[source_id]
 
     def write(self, pages: Iterable[Page]) -> int:

@@ -148,11 +148,15 @@ def _program(pid: int) -> str:
     return Path(argv[0]).name or "?"
 
 
+# An allocation that failed (Rust, Python), a process killed, an exception's own line.
+_TELLING = re.compile(r"memory allocation|MemoryError|Killed|^[\w.]*(?:Error|Exception): ")
+
+
 def _cause(errors: str) -> str:
     """The lines of a failed command's stderr that say why (an allocation failed, a command failed)."""
     lines = [line.strip() for line in errors.splitlines() if line.strip()]
-    telling = [line for line in lines if re.search(r"memory|[Ee]rror\b|error:|Killed|non-zero exit", line)]
-    return " | ".join(dict.fromkeys(telling[-4:] or lines[-3:]))[-800:]
+    telling = [line for line in lines if _TELLING.search(line)]
+    return " | ".join(dict.fromkeys(telling[:3] or lines[-3:]))[:800]
 
 
 def stage_command(stage: str, *args: object) -> list[str]:

@@ -132,7 +132,8 @@ def _plain(table: list[list[str]]) -> str:
 
 def _markdown_table(table: list[list[str]]) -> str:
     lines = ["| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
-    return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in table[1:])])
+    cells = ([c.replace("|", "\\|") for c in r] for r in table[1:])
+    return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in cells)])
 
 
 def print_table(figures: Sequence[Figure]) -> None:
