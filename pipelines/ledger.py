@@ -7,11 +7,12 @@ the HTTP or network error). List pages, which carry no notice, end in followed o
 from __future__ import annotations
 
 import csv
+import json
 import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -20,7 +21,9 @@ from crawlers.capture import Fetch
 from crawlers.registry import Source
 from pipelines.captures import CapturedResponse, Crawl, latest_crawl
 from pipelines.notice import Notice
-from pipelines.readings import Reading, earlier_readings, keep_readings, readings_file
+from pipelines.policy import read_policy
+from pipelines.policy.rows import policy_rows
+from pipelines.readings import PolicyRef, Read, Reading, earlier_readings, keep_readings, readings_file
 from pipelines.validate import Quarantined, build_notice
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
@@ -42,8 +45,13 @@ class Outcome:
 PARALLEL_FROM = 500
 
 
-def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], list[Outcome]]:
-    """Read every page a crawl fetched; return the notices and one outcome per ledger row.
+Resolved = tuple[list[Notice], list[Outcome], dict[str, PolicyRef]]
+
+
+def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = None) -> Resolved:
+    """Read every page a crawl fetched; return the notices, one outcome per ledger row, and the policy
+    read from each notice (where the readings file keeps it, by notice id), with ``region`` the place
+    of the crawl's source.
 
     The WARC files are read once, record by record, and each page is read as it comes, so no body is
     held longer than it takes to read it. A page an earlier resolve already read (an unchanged page of
@@ -56,10 +64,10 @@ def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], 
     unread = wanted - readings.keys()
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
-    readings.update(_readings(crawl.responses(unread), crawl.source_id, workers))
+    readings.update(_readings(crawl.responses(unread), crawl.source_id, region, workers))
     if unread or not readings_file(crawl.folder, crawl.crawl_id).exists():
-        keep_readings(crawl.folder, crawl.crawl_id, readings)
-    notices: dict[str, Notice] = {}
+        readings = keep_readings(crawl.folder, crawl.crawl_id, readings)
+    notices: dict[str, Read] = {}
     outcomes: list[Outcome] = []
     for fetch in fetches:
 
@@ -82,19 +90,21 @@ def resolve(crawl: Crawl, *, workers: int | None = None) -> tuple[list[Notice], 
         if isinstance(reading, str):
             outcomes.append(outcome("quarantined", reading))
             continue
-        if reading.id in notices:
-            outcomes.append(outcome("quarantined", f"same page as {notices[reading.id].url}", reading.id))
+        nid = reading.notice.id
+        if nid in notices:
+            outcomes.append(outcome("quarantined", f"same page as {notices[nid].notice.url}", nid))
             continue
-        notices[reading.id] = reading
-        outcomes.append(outcome("published", "", reading.id))
-    return list(notices.values()), outcomes
+        notices[nid] = reading
+        outcomes.append(outcome("published", "", nid))
+    policies = {nid: r.policy for nid, r in notices.items() if isinstance(r.policy, PolicyRef)}
+    return [r.notice for r in notices.values()], outcomes, policies
 
 
 def _readings(
-    responses: Iterable[CapturedResponse], source_id: str, workers: int
+    responses: Iterable[CapturedResponse], source_id: str, region: str | None, workers: int
 ) -> Iterator[tuple[str, Reading]]:
     """Each response's record id and reading, in order, read here or in ``workers`` processes."""
-    read = partial(_read, source_id=source_id)
+    read = partial(_read, source_id=source_id, region=region)
     if workers <= 1:
         yield from map(read, responses)
         return
@@ -106,7 +116,8 @@ def _readings(
         yield from pool.imap(read, responses, chunksize=16)
 
 
-def _read(captured: CapturedResponse, source_id: str) -> tuple[str, Reading]:
+def _read(captured: CapturedResponse, source_id: str, region: str | None) -> tuple[str, Reading]:
+    """The page's notice and the policy inside it, or why it was quarantined."""
     try:
         notice = build_notice(
             captured.body,
@@ -117,7 +128,8 @@ def _read(captured: CapturedResponse, source_id: str) -> tuple[str, Reading]:
         )
     except Quarantined as exc:
         return captured.record_id, str(exc)
-    return captured.record_id, notice
+    policy = read_policy(notice, region)
+    return captured.record_id, Read(notice, json.dumps(policy_rows(policy), ensure_ascii=False))
 
 
 @dataclass(frozen=True)
@@ -125,12 +137,14 @@ class SourceCrawl:
     """What the latest crawl of one source brought: its notices and every URL's outcome.
 
     ``crawl_id`` is None when the source has never been crawled (then both lists are empty).
+    ``policies``: where the policy read from each notice is kept, by notice id.
     """
 
     source: Source
     crawl_id: str | None
     notices: list[Notice]
     outcomes: list[Outcome]
+    policies: dict[str, PolicyRef] = field(default_factory=dict)
 
     @property
     def crawled_at(self) -> str | None:
@@ -147,8 +161,8 @@ def read_source(captures: Path, source: Source) -> SourceCrawl:
     crawl = latest_crawl(captures, source.id)
     if crawl is None:
         return SourceCrawl(source, None, [], [])
-    notices, outcomes = resolve(crawl)
-    return SourceCrawl(source, crawl.crawl_id, notices, outcomes)
+    notices, outcomes, policies = resolve(crawl, region=source.region)
+    return SourceCrawl(source, crawl.crawl_id, notices, outcomes, policies)
 
 
 @dataclass(frozen=True)

@@ -4,33 +4,71 @@ Most pages of a nightly crawl are unchanged: their ledger rows point to the same
 night before. After a crawl is resolved, every record it read is written with its reading (the
 Notice, or why the page was quarantined) to ``<crawl_id>.readings.jsonl`` beside the crawl's ledger,
 under the fingerprint of the code that read it; the older readings file of the source is removed.
+A notice's reading includes the policy rules' reading of it (pipelines.policy), as table rows.
 The next resolve takes the readings of the same records from that file and reads only the others.
 Any change to the extractor, the normalisers, the Notice model, the published schema or the
 libraries they use changes the fingerprint, and every page is read again.
 
-Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON>`` or
-``<WARC record id> TAB Q<reason as JSON>``.
+Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON> TAB <policy
+rows JSON>`` or ``<WARC record id> TAB Q<reason as JSON>``. The policy rows of 100,000 notices take
+gigabytes as Python objects: they stay in the file (PolicyRef) until a release writes them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 from pipelines.notice import SCHEMA_VERSION, Notice
+from pipelines.policy.rows import PolicyRows
 from pipelines.schema import schema_path
 
 SUFFIX = ".readings.jsonl"
-Reading = Notice | str  # a page read: its notice, or why it was quarantined
 
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    """Where a page's policy rows lie in a readings file, with their CRC-32: a build that replaced the
+    file meanwhile is an error, not another page's rows."""
+
+    path: Path
+    start: int
+    size: int
+    crc: int
+
+    def json(self) -> bytes:
+        with self.path.open("rb") as kept:
+            kept.seek(self.start)
+            data = kept.read(self.size)
+        if zlib.crc32(data) != self.crc:
+            raise RuntimeError(f"{self.path} changed while this build read it: run the build again")
+        return data
+
+    def rows(self) -> PolicyRows:
+        rows: PolicyRows = json.loads(self.json())
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A page read as a notice, with the policy inside it (read with its source's region): its
+    PolicyRows as JSON when just read, else where the readings file keeps them."""
+
+    notice: Notice
+    policy: str | PolicyRef
+
+
+Reading = Read | str  # a page read: its notice, or why it was quarantined
 _PIPELINES = Path(__file__).resolve().parent
 _READERS = (
-    "extract/*.py", "normalise/*.py", "notice.py", "validate.py", "schema.py", "captures.py", "ledger.py",
-    "readings.py",
+    "extract/*.py", "normalise/*.py", "policy/*.py", "notice.py", "validate.py", "schema.py", "captures.py",
+    "ledger.py", "readings.py",
 )
 _LIBRARIES = ("lxml", "opencc", "pydantic", "pydantic-core", "jsonschema", "warcio")
 
@@ -52,13 +90,15 @@ def earlier_readings(folder: Path, wanted: Collection[str]) -> dict[str, Reading
     newest = sorted(folder.glob(f"*{SUFFIX}"))[-1:]
     found: dict[str, Reading] = {}
     try:
-        with newest[0].open(encoding="utf-8") as lines:
-            if json.loads(next(lines, "{}")).get("fingerprint") != fingerprint():
+        with newest[0].open("rb") as kept:
+            if json.loads(kept.readline()).get("fingerprint") != fingerprint():
                 return {}
-            for line in lines:
-                record_id, _, data = line.rstrip("\n").partition("\t")
-                if record_id in wanted and data:
-                    found[record_id] = _decoded(data)
+            offset = kept.tell()
+            for line in kept:
+                record_id, _, data = line.rstrip(b"\n").partition(b"\t")
+                if (rid := record_id.decode()) in wanted and data:
+                    found[rid] = _decoded(data, newest[0], offset + len(record_id) + 1)
+                offset += len(line)
     except (IndexError, FileNotFoundError):  # no file, or another build replaced it meanwhile
         return {}
     return found
@@ -68,28 +108,37 @@ def readings_file(folder: Path, crawl_id: str) -> Path:
     return folder / f"{crawl_id}{SUFFIX}"
 
 
-def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) -> Path:
-    """Write the crawl's readings file in one step and remove the source's older ones."""
+def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) -> dict[str, Reading]:
+    """Write the crawl's readings file in one step and remove the source's older ones; return the
+    readings, their policies where the new file keeps them."""
     path = readings_file(folder, crawl_id)
     partial = folder / f".{path.name}.partial"
-    with partial.open("w", encoding="utf-8") as out:
-        out.write(json.dumps({"fingerprint": fingerprint()}) + "\n")
-        out.writelines(f"{record_id}\t{_encoded(reading)}\n" for record_id, reading in readings.items())
+    kept: dict[str, Reading] = {}
+    with partial.open("wb") as out:
+        out.write(json.dumps({"fingerprint": fingerprint()}).encode() + b"\n")
+        for record_id, reading in readings.items():
+            head = f"{record_id}\t".encode()
+            if isinstance(reading, str):
+                out.write(head + b"Q" + json.dumps(reading, ensure_ascii=False).encode() + b"\n")
+                kept[record_id] = reading
+                continue
+            head += b"N" + reading.notice.model_dump_json().encode() + b"\t"
+            policy = reading.policy.encode() if isinstance(reading.policy, str) else reading.policy.json()
+            ref = PolicyRef(path, out.tell() + len(head), len(policy), zlib.crc32(policy))
+            out.write(head + policy + b"\n")
+            kept[record_id] = Read(reading.notice, ref)
     partial.replace(path)
     for older in folder.glob(f"*{SUFFIX}"):
         if older != path:
             older.unlink(missing_ok=True)
-    return path
+    return kept
 
 
-def _encoded(reading: Reading) -> str:
-    if isinstance(reading, str):
-        return "Q" + json.dumps(reading, ensure_ascii=False)
-    return "N" + reading.model_dump_json()
-
-
-def _decoded(data: str) -> Reading:
-    if data.startswith("Q"):
+def _decoded(data: bytes, path: Path, start: int) -> Reading:
+    """A reading from its line (after the record id), which starts at ``start`` in the file ``path``."""
+    if data.startswith(b"Q"):
         reason: str = json.loads(data[1:])
         return reason
-    return Notice.model_validate_json(data[1:])
+    notice, _, policy = data[1:].partition(b"\t")  # JSON escapes every tab inside a string
+    ref = PolicyRef(path, start + 1 + len(notice) + 1, len(policy), zlib.crc32(policy))
+    return Read(Notice.model_validate_json(notice), ref)

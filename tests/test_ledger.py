@@ -88,7 +88,7 @@ def forget_readings(crawl: Crawl) -> None:
 
 def test_every_row_gets_its_outcome_with_bodies_from_this_and_earlier_warc_files(crawl: Crawl) -> None:
     forget_readings(crawl)
-    notices, outcomes = resolve(crawl, workers=1)
+    notices, outcomes, _ = resolve(crawl, workers=1)
     found = by_url(outcomes)
     assert found["/list.htm"] == ("followed", "")
     assert found["/kept.htm"] == ("published", "")  # its body is in the earlier crawl's file
@@ -138,5 +138,5 @@ def test_pages_are_read_again_when_the_code_that_reads_them_changed(
     for warc in copied.folder.glob("*.warc.gz"):
         warc.write_bytes(b"")
     monkeypatch.setattr(readings, "fingerprint", lambda: "another extractor")
-    _, outcomes = resolve(copied)
+    _, outcomes, _ = resolve(copied)
     assert by_url(outcomes)["/new.htm"][0] == "failed"  # read again: its body is gone

@@ -24,26 +24,27 @@ from pipelines.notice import Notice
 from pipelines.release import Dataset, publish
 
 folder, step, notices = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3])
-write_bytes, replace = pathlib.Path.write_bytes, pathlib.Path.replace
+open_path, replace = pathlib.Path.open, pathlib.Path.replace
 
 def die_before(this):
     if this == step:
         os.kill(os.getpid(), signal.SIGKILL)
 
-def write(self, data):
-    die_before("write " + self.name)
-    return write_bytes(self, data)
+def opened(self, mode="r", *args, **kwargs):
+    if "w" in mode:
+        die_before("write " + self.name)
+    return open_path(self, mode, *args, **kwargs)
 
 def rename(self, target):
     die_before("replace " + pathlib.Path(target).name)
     return replace(self, target)
 
-pathlib.Path.write_bytes, pathlib.Path.replace = write, rename
+pathlib.Path.open, pathlib.Path.replace = opened, rename
 publish(Dataset.load(folder), [Notice.model_validate(r) for r in json.loads(notices.read_bytes())])
 """
 
 STEPS = [
-    "write notices.csv",  # the first file of the staging folder
+    "write notices.ndjson",  # the first file of the staging folder
     "write datapackage.json",  # the last one
     "replace 1.1.0",  # staged and validated, not yet renamed into place
     "replace index.json",  # in place, not yet listed

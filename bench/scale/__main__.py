@@ -6,13 +6,15 @@ For each count, a synthetic corpus (bench/scale/corpus.py) is written as one nig
 each stage runs in its own process, measured for wall and CPU seconds and peak memory:
 
   generate      the corpus, written by the crawl's own capture code (no crawl, no server)
-  extract       extract + validate: every source's latest crawl read (pipelines.ledger.read_source)
-  release       ``gongwen release`` right after the crawl: extract + validate every page again, then
-                publish (pipelines.run.release)
-  dedupe        pipelines.dedupe.dedupe over the pages read (the release's readings, not timed)
+  extract       extract + validate: every page of every source's latest crawl read, with the policy
+                inside it (pipelines.ledger.read_source), and the readings kept (pipelines.readings)
+  release       ``gongwen release`` after the extract stage: the readings loaded, the pages grouped
+                into documents (dedupe), the version written and checked (pipelines.run.release)
+  dedupe        pipelines.dedupe.dedupe alone over the pages read (their loading not timed)
   site          ``gongwen site``: mkdocs build --strict, generated pages, downloads, Pagefind
 and the floors and alternatives:
-  floor-write   the released notices written again with plain csv and json (the release's I/O floor)
+  floor-write   the released files written again with plain csv and json from rows in memory (the
+                release's I/O floor)
   frictionless  ``frictionless validate`` on the released datapackage.json
   mkdocs-plain  mkdocs build of the same generated pages, material theme, no plugin, no hook
 then the next night: 100 new notices, every other page unchanged (a 304 each):
@@ -68,7 +70,7 @@ def run_count(notices: int, work: Path, run: Run) -> list[Figure]:
     steps: list[tuple[str, Callable[[], list[str]]]] = [
         ("generate", lambda: stage_command("generate", work, notices, seed)),
         ("extract", lambda: stage_command("extract", work)),
-        ("release", lambda: stage_command("release", work, "forget")),
+        ("release", lambda: stage_command("release", work, "keep")),
         ("dedupe", lambda: stage_command("dedupe", work)),
         ("floor-write", lambda: stage_command("floor_write", work)),
         ("frictionless", lambda: [tool("frictionless"), "validate", "--json", latest_package()]),

@@ -28,13 +28,6 @@ def _by(figures: Sequence[Figure]) -> dict[tuple[int, str], Figure]:
     return {(f.notices, f.stage): f for f in figures}
 
 
-def publish_seconds(figures: Sequence[Figure], notices: int) -> float | None:
-    """The release without its extraction: ``release`` minus ``extract`` (wall seconds)."""
-    by = _by(figures)
-    release, extract = by.get((notices, "release")), by.get((notices, "extract"))
-    return release.wall_s - extract.wall_s if release and extract else None
-
-
 def targets(figures: Sequence[Figure]) -> list[Target]:
     """The targets of issue 9, judged at the largest count measured (scaling: smallest to largest)."""
     by = _by(figures)
@@ -45,15 +38,15 @@ def targets(figures: Sequence[Figure]) -> list[Target]:
     found: list[Target] = []
     release = by.get((big, "release"))
     if release:
-        found.append(Target(f"{big:,} notices released (`gongwen release`) in under {RELEASE_SECONDS} s",
-                            f"{release.wall_s:.0f} s", release.wall_s < RELEASE_SECONDS))
+        name = f"{big:,} notices released (`gongwen release` after extract) in under {RELEASE_SECONDS} s"
+        found.append(Target(name, f"{release.wall_s:.0f} s", release.wall_s < RELEASE_SECONDS))
         found.append(Target(f"... with under {RELEASE_MB} MB peak memory",
                             f"{release.peak_mb:.0f} MB", release.peak_mb < RELEASE_MB))
-    publish, floor = publish_seconds(figures, big), by.get((big, "floor-write"))
-    if publish is not None and floor and floor.result.get("seconds"):
-        times = publish / floor.result["seconds"]
-        found.append(Target(f"publishing within {FLOOR_TIMES}× the plain csv/json write",
-                            f"{publish:.0f} s = {times:.1f}× {floor.result['seconds']:.0f} s",
+    floor = by.get((big, "floor-write"))
+    if release and floor and floor.result.get("seconds"):
+        times = release.wall_s / floor.result["seconds"]
+        found.append(Target(f"the release within {FLOOR_TIMES}× the plain csv/json write of its files",
+                            f"{release.wall_s:.0f} s = {times:.1f}× {floor.result['seconds']:.0f} s",
                             times <= FLOOR_TIMES))
     nxt, site = by.get((big, "next-release")), by.get((big, "next-site"))
     crawl = by.get((big, "generate-next"))
@@ -93,10 +86,6 @@ def rows(figures: Sequence[Figure]) -> list[list[str]]:
         note = "FAILED: " + f.result["failed"][:80] if f.failed else _note(f)
         table.append([f"{f.notices:,}", f.stage, f"{f.wall_s:.1f}", f"{f.cpu_s:.1f}", f"{f.peak_mb:.0f}",
                       f"{f.load[0]:.1f}→{f.load[1]:.1f}", note])
-    for notices in sorted({f.notices for f in figures}):
-        publish = publish_seconds(figures, notices)
-        if publish is not None:
-            table.append([f"{notices:,}", "publish (release − extract)", f"{publish:.1f}", "", "", "", ""])
     return table
 
 

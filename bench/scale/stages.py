@@ -67,9 +67,9 @@ def extract(work: str) -> Result:
 
 
 def release(work: str, readings: str) -> Result:
-    """``gongwen release``: read the latest crawls (extract included) and publish a version. The first
-    release of a crawl reads every page (``readings`` "forget"); a later one (``readings`` "keep")
-    finds the pages the previous release read (pipelines.readings)."""
+    """``gongwen release``: read the latest crawls and publish a version. With ``readings`` "keep", the
+    pages the extract stage (or the previous release) read are not read again (pipelines.readings):
+    the release proper; with "forget", every page is read again first."""
     from pipelines.run import Workdir
     from pipelines.run import release as publish
 
@@ -106,34 +106,29 @@ def site(work: str) -> Result:
 
 
 def floor_write(work: str) -> Result:
-    """The I/O floor of a release: the released records written again with plain csv and json only."""
+    """The I/O floor of a release: the same files written again, from rows already in memory, with
+    plain csv and json only: every CSV of the released version (read first, not timed) and the
+    notices as JSON and NDJSON."""
     started = time.perf_counter()
-    records = [json.loads(line) for line in _lines(_latest(work) / "notices.ndjson")]
+    latest = _latest(work)
+    records = [json.loads(line) for line in _lines(latest / "notices.ndjson")]
+    tables = {}
+    for path in sorted(latest.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            tables[path.name] = list(csv.reader(stream))
     setup = time.perf_counter() - started
     out = Path(work) / "floor"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     started = time.perf_counter()
-    names = list(records[0])
-
-    def row(record: dict[str, Any]) -> list[object]:
-        return [json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                for v in record.values()]
-
-    for name, encoding in (("notices.csv", "utf-8"), ("notices-excel.csv", "utf-8-sig")):
+    for name, rows in tables.items():
+        encoding = "utf-8-sig" if name.endswith("-excel.csv") else "utf-8"
         with (out / name).open("w", encoding=encoding, newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(names)
-            writer.writerows(row(r) for r in records)
+            csv.writer(stream).writerows(rows)
     with (out / "notices.json").open("w", encoding="utf-8") as stream:
         json.dump(records, stream, ensure_ascii=False, indent=1)
     with (out / "notices.ndjson").open("w", encoding="utf-8") as stream:
         stream.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    with (out / "attachments.csv").open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["notice_id", "position", "title", "url"])
-        writer.writerows([r["id"], n, a["title"], a["url"]] for r in records
-                         for n, a in enumerate(r["attachments"], 1))
     return {"setup": setup, "seconds": time.perf_counter() - started, "bytes": _size(out)}
 
 

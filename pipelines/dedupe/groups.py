@@ -11,7 +11,7 @@ from pipelines.dedupe.canonical import Rank, issuers, rank
 from pipelines.dedupe.identity import assign_ids
 from pipelines.dedupe.match import Matching, match
 from pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
-from pipelines.dedupe.text import SHINGLE, overlap
+from pipelines.dedupe.text import SHINGLE, comparable, overlap
 from pipelines.notice import Notice, notice_id
 
 # A copy differs materially from the canonical text when more shingles differ than two isolated
@@ -79,10 +79,11 @@ def dedupe(
 
     groups = []
     for group_id, members in zip(ids, ordered, strict=True):
-        canonical_text = matching.facts[members[0]].body
+        # A page alone is its own canonical copy: nothing to compare (and to hold) its text with.
+        texts = [comparable(pages[i].body_text) for i in members] if len(members) > 1 else [""]
         copies = []
-        for i in members:
-            similarity, changed = overlap(canonical_text, matching.facts[i].body)
+        for i, text in zip(members, texts, strict=True):
+            similarity, changed = overlap(texts[0], text)
             differs = changed > MAX_CHANGED
             copies.append(Copy(pages[i], first_seen[i], pages[i].retrieved_at, similarity, differs))
         links, withdrawn = tuple(sorted(forwarded[group_id])), tuple(sorted(merged[group_id]))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pipelines.dedupe.minhash import candidate_pairs, estimated_similarity, signatures
 from pipelines.dedupe.text import comparable
@@ -37,6 +38,7 @@ from pipelines.normalise.text import CJK, to_simplified
 from pipelines.notice import Notice
 
 SAME_BODY = 0.5  # estimated Jaccard similarity of the bodies' shingles
+SIGNED_AT_ONCE = 2000  # pages
 SAME_TITLE = 0.8  # title_similarity, for pages with the same 文号
 MIN_CHARS = 50  # shorter bodies ("详见附件") say nothing about identity: they match by 文号 only
 _CITED = re.compile(
@@ -46,18 +48,17 @@ _CITED = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What matching reads from one page."""
+    """What matching reads from one page (its comparable body text only while signing it: 100,000
+    bodies held twice would double the memory a release takes)."""
 
     doc_number: str | None
     title: TitleFacts
-    body: str  # comparable body text
 
 
 def facts_of(notice: Notice) -> Facts:
     return Facts(
         doc_number=notice.doc_number,  # normalised by the extractor: simplified, 〔〕, ASCII digits
         title=title_facts(notice.title),
-        body=comparable(notice.body_text),
     )
 
 
@@ -106,10 +107,22 @@ class Matching:
     forwards: set[tuple[int, int]]  # (page that forwards, page of the document it forwards)
 
 
-def _candidates(facts: Sequence[Facts]) -> list[tuple[float, int, int]]:
+def _signed(notices: Sequence[Notice]) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
+    """The pages whose comparable bodies have MIN_CHARS or more, and their MinHash signatures, made a
+    chunk of pages at a time."""
+    rows: list[int] = []
+    parts = []
+    for start in range(0, len(notices), SIGNED_AT_ONCE):
+        chunk = range(start, min(start + SIGNED_AT_ONCE, len(notices)))
+        long = {i: body for i in chunk if len(body := comparable(notices[i].body_text)) >= MIN_CHARS}
+        rows += long
+        parts.append(signatures(list(long.values())))
+    return np.array(rows, dtype=np.int64), np.concatenate(parts) if parts else signatures([])
+
+
+def _candidates(notices: Sequence[Notice], facts: Sequence[Facts]) -> list[tuple[float, int, int]]:
     """(estimated body similarity, i, j) for pairs with one 文号, or with near-duplicate bodies."""
-    rows = np.array([i for i, f in enumerate(facts) if len(f.body) >= MIN_CHARS], dtype=np.int64)
-    sigs = signatures([facts[i].body for i in rows])
+    rows, sigs = _signed(notices)
     row_of = np.full(len(facts), -1, dtype=np.int64)
     row_of[rows] = np.arange(len(rows))
     body = candidate_pairs(sigs)
@@ -151,7 +164,7 @@ def match(notices: Sequence[Notice]) -> Matching:
     parent = list(range(len(facts)))
     groups: dict[int, _Group] = {}  # by root, made when a page is first joined
     forwards: set[tuple[int, int]] = set()
-    for similarity, i, j in _candidates(facts):
+    for similarity, i, j in _candidates(notices, facts):
         a, b = facts[i], facts[j]
         if a.title.forwards != b.title.forwards:
             forwards.add((i, j) if a.title.forwards else (j, i))

@@ -96,22 +96,33 @@ def citations_of(notice: Notice, lines: list[str]) -> list[Citation]:
     return found
 
 
+class CitedDocuments:
+    """The notices a citation can point to: by 文号, and by title (the notice's own, or the document
+    it 印发《…》); the first notice added wins."""
+
+    def __init__(self) -> None:
+        self._by_number: dict[str, str] = {}
+        self._by_title: dict[str, str] = {}
+
+    def add(self, notice_id: str, doc_number: str | None, title: str) -> None:
+        if doc_number:
+            self._by_number.setdefault(doc_number, notice_id)
+        self._by_title.setdefault(_key(title), notice_id)
+        for inner in _TITLE.findall(title):
+            self._by_title.setdefault(_key(inner), notice_id)
+
+    def find(self, doc_number: str | None, title: str | None) -> str | None:
+        """The notice a citation of this 文号 and/or title points to, if any."""
+        return (self._by_number.get(doc_number) if doc_number else None) or (
+            self._by_title.get(_key(title)) if title else None
+        )
+
+
 def link_citations(citations: Iterable[Citation], notices: Iterable[Notice]) -> list[Citation]:
     """The citations with ``cited_notice_id`` set where the cited document is one of the notices
-    (same 文号, or same title: the notice's own, or the document it 印发《…》). The others are the
-    cited documents missing from the dataset."""
-    by_number: dict[str, str] = {}
-    by_title: dict[str, str] = {}
+    (CitedDocuments). The others are the cited documents missing from the dataset."""
+    documents = CitedDocuments()
     for notice in notices:
-        if notice.doc_number:
-            by_number.setdefault(notice.doc_number, notice.id)
-        by_title.setdefault(_key(notice.title), notice.id)
-        for inner in _TITLE.findall(notice.title):
-            by_title.setdefault(_key(inner), notice.id)
-    linked = []
-    for c in citations:
-        cited = (by_number.get(c.doc_number) if c.doc_number else None) or (
-            by_title.get(_key(c.title)) if c.title else None
-        )
-        linked.append(c.model_copy(update={"cited_notice_id": cited}) if cited else c)
-    return linked
+        documents.add(notice.id, notice.doc_number, notice.title)
+    found = ((c, documents.find(c.doc_number, c.title)) for c in citations)
+    return [c.model_copy(update={"cited_notice_id": cited}) if cited else c for c, cited in found]

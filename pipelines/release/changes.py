@@ -39,13 +39,19 @@ class NoticeChanges:
         return bool(self.added or self.updated or self.withdrawn)
 
 
+def _value(record: Record, name: str) -> object:
+    """What a field's change is judged by: body_text by its sha256 (content_sha256), which a previous
+    version's records keep instead of their text (history.Previous)."""
+    return record["content_sha256"] if name == "body_text" else record.get(name)
+
+
 def compare_notices(previous: list[Record], current: list[Record]) -> NoticeChanges:
     before = {r["id"]: r for r in previous}
     after = {r["id"]: r for r in current}
     updated: dict[str, list[str]] = {}
     for nid in sorted(after.keys() & before.keys()):
         names = dict.fromkeys([*after[nid], *before[nid]])
-        changed = [k for k in names if k not in VOLATILE and after[nid].get(k) != before[nid].get(k)]
+        changed = [k for k in names if k not in VOLATILE and _value(after[nid], k) != _value(before[nid], k)]
         if changed:
             updated[nid] = changed
     return NoticeChanges(sorted(after.keys() - before.keys()), updated, sorted(before.keys() - after.keys()))

@@ -8,12 +8,12 @@ two builds from the same captures write the same bytes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from crawlers.registry import Source
-from pipelines.release.policy import policy_files
-from pipelines.release.tables import Record, Row, csv_bytes, json_bytes, ndjson_bytes, utc_seconds
+from pipelines.release.staging import Staging
+from pipelines.release.tables import Record, Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from pipelines.ledger import SourceCrawl
@@ -21,12 +21,10 @@ if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to
 NOT_PUBLISHED = ("quarantined", "failed")
 
 
-def attachment_rows(records: Sequence[Record]) -> list[Row]:
-    return [
-        {"notice_id": r["id"], "position": n, "title": a["title"], "url": a["url"]}
-        for r in records
-        for n, a in enumerate(r["attachments"], start=1)
-    ]
+def attachment_rows(records: Sequence[Record]) -> Iterator[Row]:
+    for r in records:
+        for n, a in enumerate(r["attachments"], start=1):
+            yield {"notice_id": r["id"], "position": n, "title": a["title"], "url": a["url"]}
 
 
 def quality_rows(crawls: Sequence[SourceCrawl]) -> list[Row]:
@@ -77,22 +75,9 @@ def source_rows(
     return rows
 
 
-def data_files(
-    records: Sequence[Record],
-    sources: Sequence[Source],
-    crawls: Sequence[SourceCrawl],
-    changes: Sequence[Row],
-) -> dict[str, bytes]:
-    """Every file of a version but CHANGES.md and datapackage.json, by file name."""
-    listed = list(records)
-    return {
-        "notices.csv": csv_bytes("notices", listed),
-        "notices-excel.csv": csv_bytes("notices", listed, excel=True),
-        "notices.json": json_bytes(listed),
-        "notices.ndjson": ndjson_bytes(listed),
-        "attachments.csv": csv_bytes("attachments", attachment_rows(listed)),
-        "sources.csv": csv_bytes("sources", source_rows(sources, crawls, listed)),
-        "quality.csv": csv_bytes("quality", quality_rows(crawls)),
-        "changes.csv": csv_bytes("changes", changes),
-        **policy_files(listed, sources),
-    }
+def write_notices(staging: Staging, records: Sequence[Record]) -> None:
+    """The notices in their four files: NDJSON, JSON, CSV and the Excel CSV."""
+    staging.ndjson("notices.ndjson", records)
+    staging.json_array("notices.json", records)
+    staging.csv("notices.csv", "notices", records)
+    staging.csv("notices-excel.csv", "notices", records, excel=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,8 @@ from crawlers.registry import Source
 from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
 from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
 from pipelines.release.changes import NoticeChanges, compare_notices
-from pipelines.release.tables import Record, Row, csv_bytes, utc_seconds
+from pipelines.release.staging import Staging
+from pipelines.release.tables import Record, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from pipelines.ledger import SourceCrawl
@@ -77,19 +78,28 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Previous:
-    """The tables of the version a build starts from (empty before the first version)."""
+    """The tables of the version a build starts from (empty before the first version).
+
+    Its ``records`` lack their body_text, which content_sha256 stands for (changes.compare_notices):
+    ``full`` reads whole records back. A text of ``versions`` that a page read now still shows is
+    the page's own string, not a second copy.
+    """
 
     records: list[Record] = field(default_factory=list)
     copies: list[CopyRecord] = field(default_factory=list)
     versions: list[TextVersion] = field(default_factory=list)
+    folder: Path | None = None
 
     @classmethod
-    def load(cls, folder: Path | None) -> Previous:
+    def load(cls, folder: Path | None, texts: Mapping[str, str] | None = None) -> Previous:
+        """The version in ``folder``; ``texts``: the body texts read now, by content_sha256."""
         if folder is None:
             return cls()
-        records: list[Record] = json.loads((folder / "notices.json").read_bytes())
+        texts = texts or {}
         if not (folder / "copies.csv").is_file():  # a version older than copies: one page per notice
-            return cls(records, [_only_copy(r) for r in records], [_only_text(r) for r in records])
+            records: list[Record] = json.loads((folder / "notices.json").read_bytes())
+            return cls(records, [_only_copy(r) for r in records], [_only_text(r) for r in records], folder)
+        records = [_without_text(json.loads(line)) for line in _lines(folder / "notices.ndjson")]
         copies = [
             CopyRecord(
                 notice_id=row["notice_id"],
@@ -108,11 +118,35 @@ class Previous:
         versions = [
             TextVersion(
                 row["notice_id"], row["url"], row["content_sha256"],
-                _time(row["first_seen"]), _time(row["last_seen"]), row["body_text"],
+                _time(row["first_seen"]), _time(row["last_seen"]),
+                texts.get(row["content_sha256"], row["body_text"]),
             )
             for row in _rows(folder / "versions.csv")
         ]
-        return cls(records, copies, versions)
+        return cls(records, copies, versions, folder)
+
+    def full(self, ids: Collection[str]) -> list[Record]:
+        """The whole records of ``ids``, read again from the version's notices.ndjson (a line of it
+        starts with its id, so only the lines of ``ids`` are parsed)."""
+        if not ids or self.folder is None:
+            return []
+        found = []
+        for line in _lines(self.folder / "notices.ndjson"):
+            if line[8:24] in ids or not line.startswith('{"id": "'):
+                record = json.loads(line)
+                if record["id"] in ids:
+                    found.append(record)
+        return found
+
+
+def _without_text(record: Record) -> Record:
+    del record["body_text"]
+    return record
+
+
+def _lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as lines:
+        yield from lines
 
 
 def _only_copy(record: Record) -> CopyRecord:
@@ -194,25 +228,24 @@ class Documents:
     copies: list[CopyRecord]  # by notice id, the live copies canonical first, then those carried
     versions: list[TextVersion]  # by notice id, url and first seen
 
-    def files(self) -> dict[str, bytes]:
-        copies: list[Row] = [
-            {
-                "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
-                "first_seen": _stamp(c.first_seen), "last_seen": _stamp(c.last_seen),
-                "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
-                "differs": str(c.differs).lower(), "removed_from_source_at": _stamp(c.removed_from_source_at),
-            }
-            for c in self.copies
-        ]
-        versions: list[Row] = [
-            {
-                "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
-                "first_seen": _stamp(v.first_seen), "last_seen": _stamp(v.last_seen),
-                "body_text": v.body_text,
-            }
-            for v in self.versions
-        ]
-        return {"copies.csv": csv_bytes("copies", copies), "versions.csv": csv_bytes("versions", versions)}
+    def write(self, staging: Staging) -> None:
+        """copies.csv and versions.csv."""
+        with staging.table("copies.csv", "copies") as copies:
+            for c in self.copies:
+                copies.write({
+                    "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
+                    "first_seen": _stamp(c.first_seen), "last_seen": _stamp(c.last_seen),
+                    "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
+                    "differs": str(c.differs).lower(),
+                    "removed_from_source_at": _stamp(c.removed_from_source_at),
+                })
+        with staging.table("versions.csv", "versions") as versions:
+            for v in self.versions:
+                versions.write({
+                    "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
+                    "first_seen": _stamp(v.first_seen), "last_seen": _stamp(v.last_seen),
+                    "body_text": v.body_text,
+                })
 
 
 def assemble(
@@ -250,8 +283,8 @@ def assemble(
 
     carried = {c.notice_id for c in copies} - live_ids
     by_page = {notice_id(c.url): c for c in copies}
-    for record in previous.records:
-        if record["id"] in carried and record["source_id"] in by_source:
+    for record in previous.full(carried):
+        if record["source_id"] in by_source:
             own = by_page.get(notice_id(record["url"]))  # its canonical page's copy
             removed = own.removed_from_source_at if own and own.notice_id == record["id"] else None
             notices.append(Notice.model_validate({**record, "removed_from_source_at": removed}))

@@ -2,12 +2,11 @@
 
 Every file of a version is a resource with its sha256 ``hash`` and ``bytes``; every CSV has a Table
 Schema (types, required fields, primary key, foreign keys). The descriptor is built twice: once as
-a draft without the files' facts, to judge what changed, then with them.
+a draft without the files' facts, to judge what changed, then with them (staging.Staging.facts).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from pipelines.release.tables import SCHEMAS
 from pipelines.schema import schema_id
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+Facts = Mapping[str, Any]  # a file's hash and bytes
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,7 @@ RESOURCES = (
 )
 
 
-def file_facts(data: bytes) -> dict[str, Any]:
-    return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-
-
-def _resource(resource: Resource, data: bytes | None) -> dict[str, Any]:
+def _resource(resource: Resource, facts: Facts | None) -> dict[str, Any]:
     described: dict[str, Any] = {
         "name": resource.name,
         "type": resource.type,
@@ -102,8 +98,8 @@ def _resource(resource: Resource, data: bytes | None) -> dict[str, Any]:
         "encoding": resource.encoding,
         "description": resource.description,
     }
-    if data is not None:
-        described |= file_facts(data)
+    if facts is not None:
+        described |= facts
     if resource.table:
         described["schema"] = SCHEMAS[resource.table]
     return described
@@ -115,9 +111,10 @@ def _origin(url: str) -> str:
 
 
 def descriptor(
-    dataset: Dataset, sources: list[Source], version: str, created: str, files: Mapping[str, bytes]
+    dataset: Dataset, sources: list[Source], version: str, created: str, facts: Mapping[str, Facts]
 ) -> dict[str, Any]:
-    """The descriptor; a resource whose file is not in ``files`` has no hash and bytes (a draft)."""
+    """The descriptor; ``facts``: each file's hash and bytes, by file name (a resource whose file is
+    not there has none: a draft)."""
     d = dataset.definition
     return {
         "$schema": PROFILE,
@@ -130,5 +127,5 @@ def descriptor(
         "licenses": [d["license"]],
         "contributors": [{"title": d["publisher"], "roles": ["publisher"]}],
         "sources": [{"title": s.name, "path": _origin(s.start_urls[0])} for s in sources],
-        "resources": [_resource(r, files.get(r.path)) for r in RESOURCES],
+        "resources": [_resource(r, facts.get(r.path)) for r in RESOURCES],
     }

@@ -7,10 +7,8 @@ may be added to, never renamed, retyped or removed without a MAJOR version.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, get_args
 
@@ -302,30 +300,10 @@ def cell(value: object) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _defused(text: str) -> str:
+def defused(text: str) -> str:
+    """A cell as the Excel copy writes it: text Excel would run as a formula gets an apostrophe first,
+    as OWASP advises."""
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_bytes(table: str, rows: Iterable[Row], *, excel: bool = False) -> bytes:
-    """The rows as CSV; ``excel``: with a UTF-8 BOM, and text that Excel would run as a formula
-    (a cell starting with = + - @) prefixed with an apostrophe, as OWASP advises."""
-    names = columns(table)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(names)
-    for row in rows:
-        cells = [cell(row.get(name)) for name in names]
-        writer.writerow([_defused(c) for c in cells] if excel else cells)
-    data = out.getvalue().encode("utf-8")
-    return b"\xef\xbb\xbf" + data if excel else data
-
-
-def json_bytes(records: list[dict[str, Any]]) -> bytes:
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def ndjson_bytes(records: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
 
 
 def utc_seconds(timestamp: str) -> str:

@@ -1,7 +1,7 @@
 """Publishing a version: judge what changed, write it aside, validate it, then make it visible.
 
-A version is written to a hidden ``.<version>.partial`` folder, checked by Frictionless and renamed
-into place; then index.json lists it and ``latest`` names it, each replaced in one step. A build
+A version is written to a hidden ``.<version>.partial`` folder, checked (staging.Staging.problems)
+and renamed into place; then index.json lists it and ``latest`` names it, each replaced in one step. A build
 killed at any point leaves every visible version complete and ``latest`` on the previous one; the
 next build removes what the killed one left (its hidden folder, or its version folder when index.json
 never listed it) and points ``latest`` at the newest listed version.
@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionless import Package
-
 from crawlers.registry import Source, get_source
 from pipelines.notice import Notice
 from pipelines.release.changelog import Summary, changes_md
 from pipelines.release.changes import Bump, change_rows, judge, next_version
-from pipelines.release.contents import data_files, quality_rows
+from pipelines.release.contents import attachment_rows, quality_rows, source_rows, write_notices
 from pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
 from pipelines.release.history import Previous, assemble, compare
 from pipelines.release.package import descriptor
+from pipelines.release.policy import KnownPolicies, write_policy
+from pipelines.release.staging import Staging
 from pipelines.release.tables import utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
@@ -88,7 +88,7 @@ def _publish(
     if strangers:
         raise ValueError(f"notices from sources {strangers} that {dataset.folder}/dataset.toml does not list")
     latest = dataset.latest()
-    earlier = Previous.load(latest)
+    earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices})
     documents = assemble(notices, sources, crawls, earlier)
     records = [n.model_dump(mode="json") for n in documents.notices]
     previous_records = earlier.records
@@ -111,35 +111,47 @@ def _publish(
         "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
         "failed": sum(q["outcome"] == "failed" for q in quality),
     }
-    files = data_files(records, sources, crawls, rows) | documents.files()
     previous = latest.name if latest else None
     summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
-    files["CHANGES.md"] = changes_md(summary, rows)
-    files["datapackage.json"] = _json(descriptor(dataset, sources, version, created, files))
+    staging = Staging(dataset.folder / f".{version}.partial")
+    try:
+        write_notices(staging, records)
+        staging.csv("attachments.csv", "attachments", attachment_rows(records))
+        staging.csv("sources.csv", "sources", source_rows(sources, crawls, records))
+        staging.csv("quality.csv", "quality", quality)
+        staging.csv("changes.csv", "changes", rows)
+        write_policy(staging, records, sources, _known_policies(crawls))
+        documents.write(staging)
+        staging.write("CHANGES.md", changes_md(summary, rows))
+        descriptor_bytes = _json(descriptor(dataset, sources, version, created, staging.facts))
+        staging.write("datapackage.json", descriptor_bytes)
+        staging.check("datapackage.json")
+    except BaseException:
+        shutil.rmtree(staging.folder)
+        raise
     entry: dict[str, Any] = {
         "version": version,
         "created": created,
         "change": verdict.bump,
         **counts,
-        "descriptor_sha256": hashlib.sha256(files["datapackage.json"]).hexdigest(),
+        "descriptor_sha256": hashlib.sha256(descriptor_bytes).hexdigest(),
     }
     if forced:
         entry["forced"] = list(forced)
-    _commit(dataset, version, files, entry)
+    _commit(dataset, version, staging, entry)
     return Published(version, dataset.folder / version, new=True, bump=verdict.bump, forced=tuple(forced))
 
 
-def _commit(dataset: Dataset, version: str, files: dict[str, bytes], entry: dict[str, Any]) -> None:
-    staging = dataset.folder / f".{version}.partial"
-    staging.mkdir()
-    for name, data in files.items():
-        (staging / name).write_bytes(data)
-    report = Package(str(staging / "datapackage.json")).validate()
-    if not report.valid:
-        errors = "; ".join(str(message) for message, in report.flatten(["message"])[:10])
-        shutil.rmtree(staging)
-        raise ValueError(f"version {version} fails Frictionless validation: {errors}")
-    staging.replace(dataset.folder / version)
+def _known_policies(crawls: Sequence[SourceCrawl]) -> KnownPolicies:
+    """The policy read with each page of the crawls, with the text it was read from."""
+    return {
+        n.id: (n.content_sha256, c.policies[n.id]) for c in crawls for n in c.notices if n.id in c.policies
+    }
+
+
+def _commit(dataset: Dataset, version: str, staging: Staging, entry: dict[str, Any]) -> None:
+    """Make the staged version visible: rename it into place, list it, point latest at it."""
+    staging.folder.replace(dataset.folder / version)
     index = {"name": dataset.name, "versions": [*dataset.versions(), entry]}
     write_atomic(dataset.index_path, _json(index))
     write_atomic(dataset.latest_path, f"{version}\n".encode())

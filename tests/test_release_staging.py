@@ -1,0 +1,77 @@
+"""A version is checked before it is published: every row's keys, and Frictionless on its Table Schemas."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.release import Dataset, publish
+from pipelines.release.keys import Keys
+from pipelines.release.staging import Staging
+from pipelines.release.tables import SCHEMAS
+from tests.test_release import dataset, meishan_notices
+
+__all__ = ["dataset"]  # the fixture, shared with test_release
+
+NOTICE = "0123456789abcdef"
+
+
+def target(**cells: str) -> dict[str, str]:
+    row = dict.fromkeys((f["name"] for f in SCHEMAS["targets"]["fields"]), "")
+    return row | {"id": "aaaaaaaaaaaaaaaa", "notice_id": NOTICE, **cells}
+
+
+def test_a_repeated_primary_key_and_a_dangling_reference_are_problems() -> None:
+    keys = Keys()
+    keys.add("tasks", {"id": "1111111111111111", "notice_id": NOTICE})
+    keys.add("targets", target(task_id="2222222222222222"))
+    keys.add("targets", target())
+    problems = keys.problems()
+    assert any("targets: primary key ['id'] repeated" in p for p in problems)
+    assert any("targets: ['notice_id'] not in notices" in p for p in problems)
+    assert any("targets: ['task_id'] not in tasks" in p and "2222222222222222" in p for p in problems)
+    assert not any(p.startswith("tasks: primary key") for p in problems)
+
+
+def test_every_reference_of_the_schemas_is_to_a_primary_key() -> None:
+    for schema in SCHEMAS.values():
+        for foreign in schema.get("foreignKeys", []):
+            assert foreign["reference"]["fields"] == SCHEMAS[foreign["reference"]["resource"]]["primaryKey"]
+
+
+def test_files_are_hashed_as_they_are_written_and_json_reads_back(tmp_path: Path) -> None:
+    staging = Staging(tmp_path / ".1.0.0.partial")
+    records: list[dict[str, Any]] = [{"id": "a", "t": '引号"\n'}, {"id": "b", "list": [1, {"x": None}]}]
+    staging.json_array("r.json", records)
+    staging.ndjson("r.ndjson", records)
+    for name in ("r.json", "r.ndjson"):
+        data = (staging.folder / name).read_bytes()
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        assert staging.facts[name] == {"hash": digest, "bytes": len(data)}
+    assert (staging.folder / "r.json").read_text(encoding="utf-8") == (
+        json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    )
+    staging.json_array("empty.json", [])
+    assert json.loads((staging.folder / "empty.json").read_text(encoding="utf-8")) == []
+
+
+def test_a_version_whose_rows_break_their_table_schema_is_not_published(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(dataset, meishan_notices(2))
+    written = Staging.csv
+
+    def wrong_year(self: Staging, name: str, table: str, rows: Any, *, excel: bool = False) -> None:
+        if table == "attachments":
+            rows = [{**row, "position": "first"} for row in rows]  # an integer column
+        written(self, name, table, rows, excel=excel)
+
+    monkeypatch.setattr(Staging, "csv", wrong_year)
+    with pytest.raises(ValueError, match=r"fails validation: .*position"):
+        publish(dataset, meishan_notices(3))
+    assert (dataset.folder / "latest").read_text(encoding="utf-8").strip() == "1.0.0"
+    assert not list(dataset.folder.glob(".*.partial"))
