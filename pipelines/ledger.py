@@ -20,6 +20,7 @@ from typing import Literal
 from crawlers.capture import Fetch
 from crawlers.registry import Source
 from pipelines.captures import CapturedResponse, Crawl, latest_crawl
+from pipelines.dedupe.match import page_signatures
 from pipelines.notice import Notice
 from pipelines.policy import read_policy
 from pipelines.policy.rows import policy_rows
@@ -45,13 +46,19 @@ class Outcome:
 PARALLEL_FROM = 500
 
 
-Resolved = tuple[list[Notice], list[Outcome], dict[str, PolicyRef]]
+@dataclass(frozen=True)
+class Resolved:
+    """A crawl read: its notices, one outcome per ledger row, and for each notice (by id) where the
+    policy read from it is kept and the signature of its text (dedupe.match.page_signatures)."""
+
+    notices: list[Notice]
+    outcomes: list[Outcome]
+    policies: dict[str, PolicyRef]
+    signatures: dict[str, bytes]
 
 
 def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = None) -> Resolved:
-    """Read every page a crawl fetched; return the notices, one outcome per ledger row, and the policy
-    read from each notice (where the readings file keeps it, by notice id), with ``region`` the place
-    of the crawl's source.
+    """Read every page a crawl fetched, with ``region`` the place of the crawl's source.
 
     The WARC files are read once, record by record, and each page is read as it comes, so no body is
     held longer than it takes to read it. A page an earlier resolve already read (an unchanged page of
@@ -97,7 +104,12 @@ def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = No
         notices[nid] = reading
         outcomes.append(outcome("published", "", nid))
     policies = {nid: r.policy for nid, r in notices.items() if isinstance(r.policy, PolicyRef)}
-    return [r.notice for r in notices.values()], outcomes, policies
+    signatures = {r.notice.content_sha256: r.signature for r in notices.values()}
+    return Resolved([r.notice for r in notices.values()], outcomes, policies, signatures)
+
+
+# Pages read together: the MinHash signatures of a batch are made in one go (pipelines.dedupe).
+BATCH = 32
 
 
 def _readings(
@@ -106,30 +118,56 @@ def _readings(
     """Each response's record id and reading, in order, read here or in ``workers`` processes."""
     read = partial(_read, source_id=source_id, region=region)
     if workers <= 1:
-        yield from map(read, responses)
+        for batch in _batches(responses):
+            yield from read(batch)
         return
     # forkserver, not fork: the caller may have threads (a crawl's reactor) that a fork would copy
     # mid-operation. The server imports the extractor once; each worker is forked from it.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with context.Pool(workers) as pool:
-        yield from pool.imap(read, responses, chunksize=16)
+        for read_batch in pool.imap(read, _batches(responses)):
+            yield from read_batch
 
 
-def _read(captured: CapturedResponse, source_id: str, region: str | None) -> tuple[str, Reading]:
-    """The page's notice and the policy inside it, or why it was quarantined."""
-    try:
-        notice = build_notice(
-            captured.body,
-            captured.url,
-            source_id=source_id,
-            retrieved_at=captured.date,
-            content_type=captured.content_type,
-        )
-    except Quarantined as exc:
-        return captured.record_id, str(exc)
-    policy = read_policy(notice, region)
-    return captured.record_id, Read(notice, json.dumps(policy_rows(policy), ensure_ascii=False))
+def _batches(responses: Iterable[CapturedResponse]) -> Iterator[list[CapturedResponse]]:
+    batch: list[CapturedResponse] = []
+    for response in responses:
+        batch.append(response)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _read(batch: list[CapturedResponse], source_id: str, region: str | None) -> list[tuple[str, Reading]]:
+    """Each page's notice with the policy inside it and the signature of its text, or why it was
+    quarantined."""
+    read: list[tuple[str, Notice | str]] = []
+    for captured in batch:
+        try:
+            notice = build_notice(
+                captured.body,
+                captured.url,
+                source_id=source_id,
+                retrieved_at=captured.date,
+                content_type=captured.content_type,
+            )
+        except Quarantined as exc:
+            read.append((captured.record_id, str(exc)))
+            continue
+        read.append((captured.record_id, notice))
+    notices = [n for _, n in read if isinstance(n, Notice)]
+    signed = dict(zip((n.content_sha256 for n in notices), page_signatures(notices), strict=True))
+    return [
+        (rid, n if isinstance(n, str) else Read(n, _policy_json(n, region), signed[n.content_sha256]))
+        for rid, n in read
+    ]
+
+
+def _policy_json(notice: Notice, region: str | None) -> str:
+    return json.dumps(policy_rows(read_policy(notice, region)), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -137,7 +175,7 @@ class SourceCrawl:
     """What the latest crawl of one source brought: its notices and every URL's outcome.
 
     ``crawl_id`` is None when the source has never been crawled (then both lists are empty).
-    ``policies``: where the policy read from each notice is kept, by notice id.
+    ``policies`` and ``signatures``: as Resolved has them.
     """
 
     source: Source
@@ -145,6 +183,7 @@ class SourceCrawl:
     notices: list[Notice]
     outcomes: list[Outcome]
     policies: dict[str, PolicyRef] = field(default_factory=dict)
+    signatures: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def crawled_at(self) -> str | None:
@@ -161,8 +200,8 @@ def read_source(captures: Path, source: Source) -> SourceCrawl:
     crawl = latest_crawl(captures, source.id)
     if crawl is None:
         return SourceCrawl(source, None, [], [])
-    notices, outcomes, policies = resolve(crawl, region=source.region)
-    return SourceCrawl(source, crawl.crawl_id, notices, outcomes, policies)
+    read = resolve(crawl, region=source.region)
+    return SourceCrawl(source, crawl.crawl_id, read.notices, read.outcomes, read.policies, read.signatures)
 
 
 @dataclass(frozen=True)

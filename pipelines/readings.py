@@ -9,13 +9,15 @@ The next resolve takes the readings of the same records from that file and reads
 Any change to the extractor, the normalisers, the Notice model, the published schema or the
 libraries they use changes the fingerprint, and every page is read again.
 
-Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON> TAB <policy
-rows JSON>`` or ``<WARC record id> TAB Q<reason as JSON>``. The policy rows of 100,000 notices take
-gigabytes as Python objects: they stay in the file (PolicyRef) until a release writes them.
+Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON> TAB
+<MinHash signature of its text in base64> TAB <policy rows JSON>`` or ``<WARC record id> TAB
+Q<reason as JSON>``. The policy rows of 100,000 notices take gigabytes as Python objects: they stay
+in the file (PolicyRef) until a release writes them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import zlib
@@ -62,13 +64,14 @@ class Read:
 
     notice: Notice
     policy: str | PolicyRef
+    signature: bytes  # of its text, for dedupe (dedupe.match.page_signatures); b"" for a short text
 
 
 Reading = Read | str  # a page read: its notice, or why it was quarantined
 _PIPELINES = Path(__file__).resolve().parent
 _READERS = (
-    "extract/*.py", "normalise/*.py", "policy/*.py", "notice.py", "validate.py", "schema.py", "captures.py",
-    "ledger.py", "readings.py",
+    "extract/*.py", "normalise/*.py", "policy/*.py", "dedupe/text.py", "dedupe/minhash.py", "notice.py",
+    "validate.py", "schema.py", "captures.py", "ledger.py", "readings.py",
 )
 _LIBRARIES = ("lxml", "opencc", "pydantic", "pydantic-core", "jsonschema", "warcio")
 
@@ -123,10 +126,11 @@ def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) 
                 kept[record_id] = reading
                 continue
             head += b"N" + reading.notice.model_dump_json().encode() + b"\t"
+            head += base64.b64encode(reading.signature) + b"\t"
             policy = reading.policy.encode() if isinstance(reading.policy, str) else reading.policy.json()
             ref = PolicyRef(path, out.tell() + len(head), len(policy), zlib.crc32(policy))
             out.write(head + policy + b"\n")
-            kept[record_id] = Read(reading.notice, ref)
+            kept[record_id] = Read(reading.notice, ref, reading.signature)
     partial.replace(path)
     for older in folder.glob(f"*{SUFFIX}"):
         if older != path:
@@ -139,6 +143,6 @@ def _decoded(data: bytes, path: Path, start: int) -> Reading:
     if data.startswith(b"Q"):
         reason: str = json.loads(data[1:])
         return reason
-    notice, _, policy = data[1:].partition(b"\t")  # JSON escapes every tab inside a string
-    ref = PolicyRef(path, start + 1 + len(notice) + 1, len(policy), zlib.crc32(policy))
-    return Read(Notice.model_validate_json(notice), ref)
+    notice, signature, policy = data[1:].split(b"\t", 2)  # JSON escapes every tab inside a string
+    ref = PolicyRef(path, start + 1 + len(notice) + 1 + len(signature) + 1, len(policy), zlib.crc32(policy))
+    return Read(Notice.model_validate_json(notice), ref, base64.b64decode(signature))

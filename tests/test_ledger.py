@@ -14,6 +14,8 @@ from crawlers.capture import Fetch, FetchOutcome, Kind, ledger_line
 from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
 from pipelines import readings
 from pipelines.captures import Crawl
+from pipelines.dedupe.match import page_signatures
+from pipelines.dedupe.minhash import NUM_PERM
 from pipelines.ledger import Outcome, resolve
 
 SOURCE = "sc_meishan"
@@ -88,7 +90,8 @@ def forget_readings(crawl: Crawl) -> None:
 
 def test_every_row_gets_its_outcome_with_bodies_from_this_and_earlier_warc_files(crawl: Crawl) -> None:
     forget_readings(crawl)
-    notices, outcomes, _ = resolve(crawl, workers=1)
+    read = resolve(crawl, workers=1)
+    notices, outcomes = read.notices, read.outcomes
     found = by_url(outcomes)
     assert found["/list.htm"] == ("followed", "")
     assert found["/kept.htm"] == ("published", "")  # its body is in the earlier crawl's file
@@ -138,5 +141,13 @@ def test_pages_are_read_again_when_the_code_that_reads_them_changed(
     for warc in copied.folder.glob("*.warc.gz"):
         warc.write_bytes(b"")
     monkeypatch.setattr(readings, "fingerprint", lambda: "another extractor")
-    _, outcomes, _ = resolve(copied)
+    outcomes = resolve(copied).outcomes
     assert by_url(outcomes)["/new.htm"][0] == "failed"  # read again: its body is gone
+
+
+def test_the_signatures_read_with_the_pages_are_those_dedupe_makes(crawl: Crawl) -> None:
+    forget_readings(crawl)
+    read = resolve(crawl, workers=1)
+    assert [read.signatures[n.content_sha256] for n in read.notices] == page_signatures(read.notices)
+    assert all(len(s) == 4 * NUM_PERM for s in read.signatures.values())
+    assert resolve(crawl, workers=1).signatures == read.signatures  # the kept readings give them back

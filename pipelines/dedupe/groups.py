@@ -47,13 +47,17 @@ def _canonical_first(
 
 
 def dedupe(
-    notices: Iterable[Notice], sources: Iterable[Source], previous: Iterable[KnownCopy] = ()
+    notices: Iterable[Notice],
+    sources: Iterable[Source],
+    previous: Iterable[KnownCopy] = (),
+    signatures: Mapping[str, bytes] | None = None,
 ) -> DedupeResult:
     """Group the pages read into documents.
 
     ``sources`` are the registry's (crawlers.registry.load_sources()); a page whose source_id is not
     among them counts as a site of unknown kind. ``previous`` is the previous release's copies table
     (DedupeResult.copy_table() of the previous run), which keeps ids and first-seen dates stable.
+    ``signatures``: of the pages' texts, as the extractor made them (match.page_signatures).
     """
     latest = _one_per_page(notices)
     pages, page_ids = list(latest.values()), list(latest)
@@ -63,7 +67,7 @@ def dedupe(
         min(n.retrieved_at, known[p].first_seen) if p in known else n.retrieved_at
         for n, p in zip(pages, page_ids, strict=True)
     ]
-    matching = match(pages)
+    matching = match(pages, signatures)
 
     ordered = [_canonical_first(group, pages, matching, source_of, first_seen) for group in matching.groups]
     ids, aliases = assign_ids([[page_ids[i] for i in members] for members in ordered], known)

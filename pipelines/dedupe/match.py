@@ -23,14 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.dedupe.minhash import candidate_pairs, estimated_similarity, signatures
+from pipelines.dedupe.minhash import NUM_PERM, candidate_pairs, estimated_similarity, signatures
 from pipelines.dedupe.text import comparable
 from pipelines.dedupe.titles import TitleFacts, same_issuer, subject, title_facts, title_similarity
 from pipelines.normalise.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
@@ -107,22 +107,41 @@ class Matching:
     forwards: set[tuple[int, int]]  # (page that forwards, page of the document it forwards)
 
 
-def _signed(notices: Sequence[Notice]) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-    """The pages whose comparable bodies have MIN_CHARS or more, and their MinHash signatures, made a
-    chunk of pages at a time."""
+def page_signatures(notices: Sequence[Notice]) -> list[bytes]:
+    """The MinHash signature of each page's comparable body text (NUM_PERM little-endian uint32), or
+    b"" when it is shorter than MIN_CHARS. The extractor makes them (pipelines.readings keeps them):
+    simplifying and folding 100,000 bodies is a third of grouping them."""
+    bodies = [comparable(n.body_text) for n in notices]
+    long = [i for i, body in enumerate(bodies) if len(body) >= MIN_CHARS]
+    signed = dict(zip(long, signatures([bodies[i] for i in long]).astype("<u4"), strict=True))
+    return [signed[i].tobytes() if i in signed else b"" for i in range(len(notices))]
+
+
+def _signed(
+    notices: Sequence[Notice], known: Mapping[str, bytes]
+) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
+    """The pages whose comparable bodies have MIN_CHARS or more, and their signatures: ``known`` by
+    content_sha256, the others made a chunk of pages at a time."""
+    missing = [i for i, n in enumerate(notices) if n.content_sha256 not in known]
+    made: dict[int, bytes] = {}
+    for start in range(0, len(missing), SIGNED_AT_ONCE):
+        chunk = missing[start : start + SIGNED_AT_ONCE]
+        made.update(zip(chunk, page_signatures([notices[i] for i in chunk]), strict=True))
     rows: list[int] = []
-    parts = []
-    for start in range(0, len(notices), SIGNED_AT_ONCE):
-        chunk = range(start, min(start + SIGNED_AT_ONCE, len(notices)))
-        long = {i: body for i in chunk if len(body := comparable(notices[i].body_text)) >= MIN_CHARS}
-        rows += long
-        parts.append(signatures(list(long.values())))
-    return np.array(rows, dtype=np.int64), np.concatenate(parts) if parts else signatures([])
+    signed: list[bytes] = []
+    for i, notice in enumerate(notices):
+        if signature := made[i] if i in made else known[notice.content_sha256]:
+            rows.append(i)
+            signed.append(signature)
+    sigs = np.frombuffer(b"".join(signed), dtype="<u4").astype(np.uint32).reshape(-1, NUM_PERM)
+    return np.array(rows, dtype=np.int64), sigs
 
 
-def _candidates(notices: Sequence[Notice], facts: Sequence[Facts]) -> list[tuple[float, int, int]]:
+def _candidates(
+    notices: Sequence[Notice], facts: Sequence[Facts], known: Mapping[str, bytes]
+) -> list[tuple[float, int, int]]:
     """(estimated body similarity, i, j) for pairs with one 文号, or with near-duplicate bodies."""
-    rows, sigs = _signed(notices)
+    rows, sigs = _signed(notices, known)
     row_of = np.full(len(facts), -1, dtype=np.int64)
     row_of[rows] = np.arange(len(rows))
     body = candidate_pairs(sigs)
@@ -158,13 +177,14 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def match(notices: Sequence[Notice]) -> Matching:
-    """Group pages into documents; see the module docstring for the rules."""
+def match(notices: Sequence[Notice], known: Mapping[str, bytes] | None = None) -> Matching:
+    """Group pages into documents; see the module docstring for the rules. ``known``: signatures of
+    the pages' texts made earlier (page_signatures), by content_sha256."""
     facts = [facts_of(n) for n in notices]
     parent = list(range(len(facts)))
     groups: dict[int, _Group] = {}  # by root, made when a page is first joined
     forwards: set[tuple[int, int]] = set()
-    for similarity, i, j in _candidates(notices, facts):
+    for similarity, i, j in _candidates(notices, facts, known or {}):
         a, b = facts[i], facts[j]
         if a.title.forwards != b.title.forwards:
             forwards.add((i, j) if a.title.forwards else (j, i))

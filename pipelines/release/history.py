@@ -253,7 +253,8 @@ def assemble(
 ) -> Documents:
     """The documents of a version: the pages read, grouped, and what the previous version carries."""
     by_source = {s.id: s for s in sources}
-    result = dedupe(pages, sources, previous.copies)
+    signatures = {sha: s for crawl in crawls for sha, s in crawl.signatures.items()}
+    result = dedupe(pages, sources, previous.copies, signatures)
     evidence = _Evidence.of(crawls)
     earlier: dict[str, list[TextVersion]] = defaultdict(list)
     for text in sorted(previous.versions, key=lambda t: t.first_seen):
