@@ -7,25 +7,18 @@ the HTTP or network error). List pages, which carry no notice, end in followed o
 from __future__ import annotations
 
 import csv
-import json
-import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
-from functools import partial
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
 from crawlers.capture import Fetch
 from crawlers.registry import Source
-from pipelines.captures import CapturedResponse, Crawl, latest_crawl
-from pipelines.dedupe.match import page_signatures
+from pipelines.captures import Crawl, latest_crawl
 from pipelines.notice import Notice
-from pipelines.policy import read_policy
-from pipelines.policy.rows import policy_rows
-from pipelines.readings import PolicyRef, Read, Reading, earlier_readings, keep_readings, readings_file
-from pipelines.validate import Quarantined, build_notice
+from pipelines.readings import PolicyRef, Read, earlier_readings, keep_readings, read_pages, readings_file
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
 
@@ -71,7 +64,7 @@ def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = No
     unread = wanted - readings.keys()
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
-    readings.update(_readings(crawl.responses(unread), crawl.source_id, region, workers))
+    readings.update(read_pages(crawl.responses(unread), crawl.source_id, region, workers))
     if unread or not readings_file(crawl.folder, crawl.crawl_id).exists():
         readings = keep_readings(crawl.folder, crawl.crawl_id, readings)
     notices: dict[str, Read] = {}
@@ -106,68 +99,6 @@ def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = No
     policies = {nid: r.policy for nid, r in notices.items() if isinstance(r.policy, PolicyRef)}
     signatures = {r.notice.content_sha256: r.signature for r in notices.values()}
     return Resolved([r.notice for r in notices.values()], outcomes, policies, signatures)
-
-
-# Pages read together: the MinHash signatures of a batch are made in one go (pipelines.dedupe).
-BATCH = 32
-
-
-def _readings(
-    responses: Iterable[CapturedResponse], source_id: str, region: str | None, workers: int
-) -> Iterator[tuple[str, Reading]]:
-    """Each response's record id and reading, in order, read here or in ``workers`` processes."""
-    read = partial(_read, source_id=source_id, region=region)
-    if workers <= 1:
-        for batch in _batches(responses):
-            yield from read(batch)
-        return
-    # forkserver, not fork: the caller may have threads (a crawl's reactor) that a fork would copy
-    # mid-operation. The server imports the extractor once; each worker is forked from it.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with context.Pool(workers) as pool:
-        for read_batch in pool.imap(read, _batches(responses)):
-            yield from read_batch
-
-
-def _batches(responses: Iterable[CapturedResponse]) -> Iterator[list[CapturedResponse]]:
-    batch: list[CapturedResponse] = []
-    for response in responses:
-        batch.append(response)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _read(batch: list[CapturedResponse], source_id: str, region: str | None) -> list[tuple[str, Reading]]:
-    """Each page's notice with the policy inside it and the signature of its text, or why it was
-    quarantined."""
-    read: list[tuple[str, Notice | str]] = []
-    for captured in batch:
-        try:
-            notice = build_notice(
-                captured.body,
-                captured.url,
-                source_id=source_id,
-                retrieved_at=captured.date,
-                content_type=captured.content_type,
-            )
-        except Quarantined as exc:
-            read.append((captured.record_id, str(exc)))
-            continue
-        read.append((captured.record_id, notice))
-    notices = [n for _, n in read if isinstance(n, Notice)]
-    signed = dict(zip((n.content_sha256 for n in notices), page_signatures(notices), strict=True))
-    return [
-        (rid, n if isinstance(n, str) else Read(n, _policy_json(n, region), signed[n.content_sha256]))
-        for rid, n in read
-    ]
-
-
-def _policy_json(notice: Notice, region: str | None) -> str:
-    return json.dumps(policy_rows(read_policy(notice, region)), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -237,7 +168,8 @@ class Counts:
 def write_ledger(path: Path, outcomes: Iterable[Outcome]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Outcome)], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(asdict(o) for o in outcomes)
+        names = [f.name for f in fields(Outcome)]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([getattr(o, name) for name in names] for o in outcomes)
     return path

@@ -9,6 +9,7 @@ import hashlib
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
@@ -144,6 +145,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
 
+@lru_cache(maxsize=1 << 18)  # a release asks for the id of each of 100,000 pages several times
 def notice_id(url: str) -> str:
     """The first 16 hex digits of sha256 of the canonical URL without its scheme.
 

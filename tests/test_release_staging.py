@@ -27,9 +27,10 @@ def target(**cells: str) -> dict[str, str]:
 
 def test_a_repeated_primary_key_and_a_dangling_reference_are_problems() -> None:
     keys = Keys()
-    keys.add("tasks", {"id": "1111111111111111", "notice_id": NOTICE})
-    keys.add("targets", target(task_id="2222222222222222"))
-    keys.add("targets", target())
+    keys.adder("tasks", ["id", "notice_id"])(["1111111111111111", NOTICE])
+    add_target = keys.adder("targets", list(target()))
+    add_target(list(target(task_id="2222222222222222").values()))
+    add_target(list(target().values()))
     problems = keys.problems()
     assert any("targets: primary key ['id'] repeated" in p for p in problems)
     assert any("targets: ['notice_id'] not in notices" in p for p in problems)
@@ -46,16 +47,19 @@ def test_every_reference_of_the_schemas_is_to_a_primary_key() -> None:
 def test_files_are_hashed_as_they_are_written_and_json_reads_back(tmp_path: Path) -> None:
     staging = Staging(tmp_path / ".1.0.0.partial")
     records: list[dict[str, Any]] = [{"id": "a", "t": '引号"\n'}, {"id": "b", "list": [1, {"x": None}]}]
-    staging.json_array("r.json", records)
-    staging.ndjson("r.ndjson", records)
+    staging.json("r.json", "r.ndjson", records)
     for name in ("r.json", "r.ndjson"):
         data = (staging.folder / name).read_bytes()
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         assert staging.facts[name] == {"hash": digest, "bytes": len(data)}
-    assert (staging.folder / "r.json").read_text(encoding="utf-8") == (
-        json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-    )
-    staging.json_array("empty.json", [])
+    array = (staging.folder / "r.json").read_text(encoding="utf-8")
+    assert json.loads(array) == records
+    assert array.splitlines()[1:-1] == [json.dumps(r, ensure_ascii=False) + "," for r in records[:-1]] + [
+        json.dumps(records[-1], ensure_ascii=False)
+    ]  # a record a line
+    lines = (staging.folder / "r.ndjson").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == records
+    staging.json("empty.json", "empty.ndjson", [])
     assert json.loads((staging.folder / "empty.json").read_text(encoding="utf-8")) == []
 
 
@@ -65,10 +69,10 @@ def test_a_version_whose_rows_break_their_table_schema_is_not_published(
     publish(dataset, meishan_notices(2))
     written = Staging.csv
 
-    def wrong_year(self: Staging, name: str, table: str, rows: Any, *, excel: bool = False) -> None:
+    def wrong_year(self: Staging, table: str, rows: Any, *, excel: str | None = None) -> None:
         if table == "attachments":
             rows = [{**row, "position": "first"} for row in rows]  # an integer column
-        written(self, name, table, rows, excel=excel)
+        written(self, table, rows, excel=excel)
 
     monkeypatch.setattr(Staging, "csv", wrong_year)
     with pytest.raises(ValueError, match=r"fails validation: .*position"):

@@ -76,8 +76,6 @@ def source_rows(
 
 
 def write_notices(staging: Staging, records: Sequence[Record]) -> None:
-    """The notices in their four files: NDJSON, JSON, CSV and the Excel CSV."""
-    staging.ndjson("notices.ndjson", records)
-    staging.json_array("notices.json", records)
-    staging.csv("notices.csv", "notices", records)
-    staging.csv("notices-excel.csv", "notices", records, excel=True)
+    """The notices in their four files: JSON, NDJSON, CSV and the Excel CSV."""
+    staging.json("notices.json", "notices.ndjson", records)
+    staging.csv("notices", records, excel="notices-excel.csv")

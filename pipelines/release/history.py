@@ -230,7 +230,7 @@ class Documents:
 
     def write(self, staging: Staging) -> None:
         """copies.csv and versions.csv."""
-        with staging.table("copies.csv", "copies") as copies:
+        with staging.table("copies") as copies:
             for c in self.copies:
                 copies.write({
                     "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
@@ -239,7 +239,7 @@ class Documents:
                     "differs": str(c.differs).lower(),
                     "removed_from_source_at": _stamp(c.removed_from_source_at),
                 })
-        with staging.table("versions.csv", "versions") as versions:
+        with staging.table("versions") as versions:
             for v in self.versions:
                 versions.write({
                     "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,

@@ -8,11 +8,12 @@ reference in the schemas is to a resource's primary key).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
 
 from pipelines.release.tables import SCHEMAS
 
 Key = tuple[str, ...]
+AddRow = Callable[[Sequence[str]], None]  # takes a row's cells
 
 
 class Keys:
@@ -21,24 +22,35 @@ class Keys:
         self._duplicates: dict[str, list[Key]] = defaultdict(list)
         self._references: dict[tuple[str, str, tuple[str, ...]], set[Key]] = defaultdict(set)
 
-    def add(self, resource: str, row: Mapping[str, str]) -> None:
-        """One row of ``resource`` (a table of SCHEMAS by the same name), as its CSV cells."""
+    def adder(self, resource: str, names: Sequence[str]) -> AddRow:
+        """What takes each row of ``resource`` (a table of SCHEMAS by the same name), as the CSV cells
+        of the columns ``names``."""
         schema = SCHEMAS[resource]
-        key = tuple(row[name] for name in schema["primaryKey"])
-        seen = self._primary[resource]
-        if key in seen or "" in key:
-            self._duplicates[resource].append(key)
-        seen.add(key)
-        for foreign in schema.get("foreignKeys", []):
-            fields = tuple(foreign["fields"])
-            value = tuple(row[name] for name in fields)
-            if "" not in value:
-                self._references[resource, foreign["reference"]["resource"], fields].add(value)
+        primary = [names.index(name) for name in schema["primaryKey"]]
+        seen, duplicates = self._primary[resource], self._duplicates[resource]
+        foreign = [
+            (self._references[resource, f["reference"]["resource"], tuple(f["fields"])],
+             [names.index(name) for name in f["fields"]])
+            for f in schema.get("foreignKeys", [])
+        ]
+
+        def add(cells: Sequence[str]) -> None:
+            key = tuple(cells[i] for i in primary)
+            if key in seen or "" in key:
+                duplicates.append(key)
+            seen.add(key)
+            for references, at in foreign:
+                value = tuple(cells[i] for i in at)
+                if "" not in value:
+                    references.add(value)
+
+        return add
 
     def problems(self) -> list[str]:
         found = [
             f"{resource}: primary key {SCHEMAS[resource]['primaryKey']} repeated or empty: {keys[:3]}"
             for resource, keys in self._duplicates.items()
+            if keys
         ]
         for (resource, target, fields), values in self._references.items():
             if missing := values - self._primary[target]:

@@ -68,7 +68,7 @@ def write_policy(
     for record in records:
         documents.add(record["id"], record["doc_number"], record["title"])
     unlinked: list[Row] = []
-    with staging.tables(*((f"{table}.csv", table) for table in POLICY_TABLES)) as writers:
+    with staging.tables(*POLICY_TABLES) as writers:
         for record in records:
             policy = _policy(record, known, regions)
             for table, writer in zip(POLICY_TABLES, writers, strict=True):
@@ -79,6 +79,4 @@ def write_policy(
                         if cited is None:
                             unlinked.append(row)
                     writer.write(row)
-    with staging.table("missing_documents.csv", "missing_documents") as writer:
-        for row in missing_documents(unlinked):
-            writer.write(row)
+    staging.csv("missing_documents", missing_documents(unlinked))

@@ -22,8 +22,8 @@ from typing import Any, BinaryIO, TextIO
 
 from frictionless import Package
 
-from pipelines.release.keys import Keys
-from pipelines.release.tables import Row, cell, columns, defused
+from pipelines.release.keys import AddRow, Keys
+from pipelines.release.tables import Row, cell, columns, defused, to_json
 
 FileFacts = dict[str, Any]  # {"hash": "sha256:…", "bytes": n}
 CHECKED_ROWS = 1000  # rows of each resource Frictionless reads when a version is published
@@ -52,19 +52,23 @@ class _Counting(io.RawIOBase):
 
 
 class TableWriter:
-    """Writes the rows of one CSV file: the table's columns in order, cells as tables.cell writes them."""
+    """Writes the rows of one table to its CSV file, and to the Excel copy when there is one: the
+    table's columns in order, cells as tables.cell writes them; the keys checked on the way."""
 
-    def __init__(self, out: TextIO, resource: str, table: str, keys: Keys | None, *, excel: bool) -> None:
-        self._writer = csv.writer(out)
+    def __init__(self, table: str, out: TextIO, excel: TextIO | None, keys: AddRow) -> None:
         self._names = columns(table)
-        self._resource, self._keys, self._excel = resource, keys, excel
-        self._writer.writerow(self._names)
+        self._keys = keys
+        self._csv = csv.writer(out)
+        self._excel = csv.writer(excel) if excel else None
+        for writer in filter(None, (self._csv, self._excel)):
+            writer.writerow(self._names)
 
     def write(self, row: Row) -> None:
         cells = [cell(row.get(name)) for name in self._names]
-        if self._keys is not None:
-            self._keys.add(self._resource, dict(zip(self._names, cells, strict=True)))
-        self._writer.writerow([defused(c) for c in cells] if self._excel else cells)
+        self._keys(cells)
+        self._csv.writerow(cells)
+        if self._excel:
+            self._excel.writerow([defused(c) for c in cells])
 
 
 class Staging:
@@ -90,49 +94,47 @@ class Staging:
         self.facts[name] = file_facts(data)
 
     @contextmanager
-    def table(self, name: str, table: str, *, excel: bool = False) -> Iterator[TableWriter]:
-        """A CSV file of ``table``'s rows; ``excel``: with a UTF-8 BOM, and text that Excel would run as
-        a formula prefixed with an apostrophe (tables.defused). Keys are checked once per table: the
-        Excel copy of a table is not checked again."""
-        resource = Path(name).stem
-        keys = None if excel else self.keys
-        with self.text(name, "utf-8-sig" if excel else "utf-8") as out:
-            yield TableWriter(out, resource, table, keys, excel=excel)
+    def table(self, table: str, *, excel: str | None = None) -> Iterator[TableWriter]:
+        """``<table>.csv``, and its copy for Excel when ``excel`` names one: UTF-8 with a BOM, and text
+        that Excel would run as a formula prefixed with an apostrophe (tables.defused)."""
+        with ExitStack() as files:
+            out = files.enter_context(self.text(f"{table}.csv"))
+            copy = files.enter_context(self.text(excel, "utf-8-sig")) if excel else None
+            yield TableWriter(table, out, copy, self.keys.adder(table, columns(table)))
 
-    def csv(self, name: str, table: str, rows: Iterable[Row], *, excel: bool = False) -> None:
-        with self.table(name, table, excel=excel) as writer:
+    def csv(self, table: str, rows: Iterable[Row], *, excel: str | None = None) -> None:
+        with self.table(table, excel=excel) as writer:
             for row in rows:
                 writer.write(row)
 
     @contextmanager
-    def tables(self, *names: tuple[str, str]) -> Iterator[list[TableWriter]]:
-        """Several CSV files written side by side: ``(file name, table)`` each."""
+    def tables(self, *tables: str) -> Iterator[list[TableWriter]]:
+        """Several tables written side by side."""
         with ExitStack() as stack:
-            yield [stack.enter_context(self.table(name, table)) for name, table in names]
+            yield [stack.enter_context(self.table(table)) for table in tables]
 
-    def json_array(self, name: str, records: Iterable[dict[str, Any]]) -> None:
-        """The records as one JSON array, the bytes ``json.dumps(records, indent=1)`` would give."""
-        with self.text(name) as out:
+    def json(self, array: str, lines: str, records: Iterable[dict[str, Any]]) -> None:
+        """The records as one JSON array (file ``array``, a record a line) and as JSON lines."""
+        with self.text(array) as out, self.text(lines) as each:
             out.write("[")
-            separator = "\n "
+            separator = "\n"
             for record in records:
-                out.write(separator + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n "))
-                separator = ",\n "
-            out.write("\n]\n" if separator != "\n " else "]\n")
-
-    def ndjson(self, name: str, records: Iterable[dict[str, Any]]) -> None:
-        with self.text(name) as out:
-            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+                line = to_json(record)
+                out.write(separator + line)
+                each.write(line + "\n")
+                separator = ",\n"
+            out.write("\n]\n" if separator != "\n" else "]\n")
 
     def check(self, descriptor: str) -> None:
         """Raise ValueError with what is wrong with the staged package: broken keys, then what
         Frictionless finds in the descriptor ``descriptor`` and the first CHECKED_ROWS rows of each
-        resource (foreign keys aside: Keys checked them over every row, where Frictionless would read
-        every row of the tables they refer to)."""
+        table (foreign keys aside: Keys checked them over every row, where Frictionless would read
+        every row of the tables they refer to; the JSON files are json.dumps's own output)."""
         problems = self.keys.problems()
         described = json.loads((self.folder / descriptor).read_bytes())
+        described["resources"] = [r for r in described["resources"] if r["type"] == "table"]
         for resource in described["resources"]:
-            resource.get("schema", {}).pop("foreignKeys", None)
+            resource["schema"].pop("foreignKeys", None)
         package = Package.from_descriptor(described, basepath=str(self.folder))
         report = package.validate(limit_rows=CHECKED_ROWS)
         if not report.valid:

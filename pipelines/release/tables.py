@@ -288,11 +288,17 @@ def columns(table: str) -> list[str]:
     return [f["name"] for f in SCHEMAS[table]["fields"]]
 
 
+# json.dumps(value, ensure_ascii=False) without making an encoder at each call (millions of cells)
+to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return to_json(value)
     return str(value)
 
 
