@@ -18,7 +18,8 @@ from crawlers.capture import Fetch
 from crawlers.registry import Source
 from pipelines.captures import Crawl, latest_crawl
 from pipelines.notice import Notice
-from pipelines.readings import PolicyRef, Read, earlier_readings, keep_readings, read_pages, readings_file
+from pipelines.read import read_pages
+from pipelines.readings import PolicyRef, Read, earlier_readings, keep_readings, readings_file
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
 

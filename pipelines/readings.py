@@ -20,36 +20,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import multiprocessing
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from pipelines.captures import CapturedResponse
-from pipelines.dedupe.match import page_signatures
 from pipelines.notice import SCHEMA_VERSION, Notice
-from pipelines.policy import read_policy
-from pipelines.policy.rows import PolicyRows, policy_rows
+from pipelines.policy.rows import PolicyRows
 from pipelines.schema import schema_path
-from pipelines.validate import Quarantined, build_notice
 
 SUFFIX = ".readings.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyRef:
-    """Where a page's policy rows lie in a readings file, with their CRC-32: a build that replaced the
-    file meanwhile is an error, not another page's rows."""
+    """Where a page's reading lies in a readings file (the bytes after its record id), its policy rows
+    ``policy_at`` bytes in, with the CRC-32 of the reading: a build that replaced the file meanwhile is
+    an error, not another page's rows."""
 
     path: Path
     start: int
     size: int
+    policy_at: int
     crc: int
 
-    def json(self) -> bytes:
+    def data(self) -> bytes:
         with self.path.open("rb") as kept:
             kept.seek(self.start)
             data = kept.read(self.size)
@@ -58,7 +55,7 @@ class PolicyRef:
         return data
 
     def rows(self) -> PolicyRows:
-        rows: PolicyRows = json.loads(self.json())
+        rows: PolicyRows = json.loads(self.data()[self.policy_at :])
         return rows
 
 
@@ -76,19 +73,21 @@ Reading = Read | str  # a page read: its notice, or why it was quarantined
 _PIPELINES = Path(__file__).resolve().parent
 _READERS = (
     "extract/*.py", "normalise/*.py", "policy/*.py", "dedupe/text.py", "dedupe/minhash.py", "notice.py",
-    "validate.py", "schema.py", "captures.py", "readings.py",
+    "validate.py", "schema.py", "captures.py", "read.py",
 )
+FORMAT = 3  # of the readings file: any change to how this module writes a line changes it
 _LIBRARIES = ("lxml", "opencc", "pydantic", "pydantic-core", "jsonschema", "warcio")
 
 
 @cache
 def fingerprint() -> str:
-    """sha256 of the code that reads a page (and the published schema and library versions)."""
+    """sha256 of the code that reads a page, the published schema, the library versions and FORMAT."""
     digest = hashlib.sha256()
     for path in sorted(p for pattern in _READERS for p in _PIPELINES.glob(pattern)):
         digest.update(path.relative_to(_PIPELINES).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(schema_path(SCHEMA_VERSION).read_bytes())
     digest.update(" ".join(f"{name}={version(name)}" for name in _LIBRARIES).encode())
+    digest.update(f"format {FORMAT}".encode())
     return digest.hexdigest()
 
 
@@ -126,16 +125,9 @@ def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) 
         out.write(json.dumps({"fingerprint": fingerprint()}).encode() + b"\n")
         for record_id, reading in readings.items():
             head = f"{record_id}\t".encode()
-            if isinstance(reading, str):
-                out.write(head + b"Q" + json.dumps(reading, ensure_ascii=False).encode() + b"\n")
-                kept[record_id] = reading
-                continue
-            head += b"N" + reading.notice.model_dump_json().encode() + b"\t"
-            head += base64.b64encode(reading.signature) + b"\t"
-            policy = reading.policy.encode() if isinstance(reading.policy, str) else reading.policy.json()
-            ref = PolicyRef(path, out.tell() + len(head), len(policy), zlib.crc32(policy))
-            out.write(head + policy + b"\n")
-            kept[record_id] = Read(reading.notice, ref, reading.signature)
+            data = _encoded(reading)
+            kept[record_id] = _kept(reading, data, path, out.tell() + len(head))
+            out.write(head + data + b"\n")
     partial.replace(path)
     for older in folder.glob(f"*{SUFFIX}"):
         if older != path:
@@ -143,74 +135,30 @@ def keep_readings(folder: Path, crawl_id: str, readings: Mapping[str, Reading]) 
     return kept
 
 
+def _encoded(reading: Reading) -> bytes:
+    """A reading as its line has it after the record id (copied as it is when a file keeps it)."""
+    if isinstance(reading, str):
+        return b"Q" + json.dumps(reading, ensure_ascii=False).encode()
+    if isinstance(reading.policy, PolicyRef):
+        return reading.policy.data()
+    notice = reading.notice.model_dump_json().encode()
+    return b"\t".join([b"N" + notice, base64.b64encode(reading.signature), reading.policy.encode()])
+
+
+def _kept(reading: Reading, data: bytes, path: Path, start: int) -> Reading:
+    """The reading, its policy where ``path`` keeps ``data`` from ``start`` on."""
+    if isinstance(reading, str):
+        return reading
+    policy_at = data.index(b"\t", data.index(b"\t") + 1) + 1  # JSON escapes every tab in a string
+    ref = PolicyRef(path, start, len(data), policy_at, zlib.crc32(data))
+    return Read(reading.notice, ref, reading.signature)
+
+
 def _decoded(data: bytes, path: Path, start: int) -> Reading:
     """A reading from its line (after the record id), which starts at ``start`` in the file ``path``."""
     if data.startswith(b"Q"):
         reason: str = json.loads(data[1:])
         return reason
-    notice, signature, policy = data[1:].split(b"\t", 2)  # JSON escapes every tab inside a string
-    ref = PolicyRef(path, start + 1 + len(notice) + 1 + len(signature) + 1, len(policy), zlib.crc32(policy))
-    return Read(Notice.model_validate_json(notice), ref, base64.b64decode(signature))
-
-
-# Pages read together: the MinHash signatures of a batch are made in one go (pipelines.dedupe).
-BATCH = 32
-
-
-def read_pages(
-    responses: Iterable[CapturedResponse], source_id: str, region: str | None, workers: int
-) -> Iterator[tuple[str, Reading]]:
-    """Read the pages: each response's record id and reading, in order, read here or in ``workers``
-    processes."""
-    read = partial(_read, source_id=source_id, region=region)
-    if workers <= 1:
-        for batch in _batches(responses):
-            yield from read(batch)
-        return
-    # forkserver, not fork: the caller may have threads (a crawl's reactor) that a fork would copy
-    # mid-operation. The server imports the extractor once; each worker is forked from it.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with context.Pool(workers) as pool:
-        for read_batch in pool.imap(read, _batches(responses)):
-            yield from read_batch
-
-
-def _batches(responses: Iterable[CapturedResponse]) -> Iterator[list[CapturedResponse]]:
-    batch: list[CapturedResponse] = []
-    for response in responses:
-        batch.append(response)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _read(batch: list[CapturedResponse], source_id: str, region: str | None) -> list[tuple[str, Reading]]:
-    """Each page's notice with the policy inside it and the signature of its text, or why it was
-    quarantined."""
-    read: list[tuple[str, Notice | str]] = []
-    for captured in batch:
-        try:
-            notice = build_notice(
-                captured.body,
-                captured.url,
-                source_id=source_id,
-                retrieved_at=captured.date,
-                content_type=captured.content_type,
-            )
-        except Quarantined as exc:
-            read.append((captured.record_id, str(exc)))
-            continue
-        read.append((captured.record_id, notice))
-    notices = [n for _, n in read if isinstance(n, Notice)]
-    signed = dict(zip((n.content_sha256 for n in notices), page_signatures(notices), strict=True))
-    return [
-        (rid, n if isinstance(n, str) else Read(n, _policy_json(n, region), signed[n.content_sha256]))
-        for rid, n in read
-    ]
-
-
-def _policy_json(notice: Notice, region: str | None) -> str:
-    return json.dumps(policy_rows(read_policy(notice, region)), ensure_ascii=False)
+    notice, signature, _ = data[1:].split(b"\t", 2)
+    read = Read(Notice.model_validate_json(notice), "", base64.b64decode(signature))
+    return _kept(read, data, path, start)

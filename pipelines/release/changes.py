@@ -14,6 +14,7 @@ with the next version that has a change of its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,20 +46,27 @@ def _value(record: Record, name: str) -> object:
     return record["content_sha256"] if name == "body_text" else record.get(name)
 
 
-def compare_notices(previous: list[Record], current: list[Record]) -> NoticeChanges:
-    before = {r["id"]: r for r in previous}
+def compare_notices(previous: Iterable[Record], current: Sequence[Record]) -> NoticeChanges:
+    """The notices added, updated (the fields that changed) and withdrawn; the previous ones are read
+    one at a time."""
     after = {r["id"]: r for r in current}
+    before: set[str] = set()
     updated: dict[str, list[str]] = {}
-    for nid in sorted(after.keys() & before.keys()):
-        names = dict.fromkeys([*after[nid], *before[nid]])
-        changed = [k for k in names if k not in VOLATILE and _value(after[nid], k) != _value(before[nid], k)]
-        if changed:
+    for old in previous:
+        nid = old["id"]
+        before.add(nid)
+        if (new := after.get(nid)) is None:
+            continue
+        names = dict.fromkeys([*new, *old])
+        if changed := [k for k in names if k not in VOLATILE and _value(new, k) != _value(old, k)]:
             updated[nid] = changed
-    return NoticeChanges(sorted(after.keys() - before.keys()), updated, sorted(before.keys() - after.keys()))
+    added, withdrawn = sorted(after.keys() - before), sorted(before - after.keys())
+    return NoticeChanges(added, dict(sorted(updated.items())), withdrawn)
 
 
-def change_rows(changes: NoticeChanges, previous: list[Record], current: list[Record]) -> list[Row]:
-    """The rows of changes.csv, by id; a withdrawn notice is described as it last was."""
+def change_rows(changes: NoticeChanges, previous: Sequence[Record], current: Sequence[Record]) -> list[Row]:
+    """The rows of changes.csv, by id; a withdrawn notice is described as it last was (``previous``:
+    the withdrawn ones' records, at least)."""
     known = {r["id"]: r for r in previous} | {r["id"]: r for r in current}
     kinds = dict.fromkeys(changes.added, "added") | dict.fromkeys(changes.withdrawn, "withdrawn")
     kinds |= dict.fromkeys(changes.updated, "updated")

@@ -71,24 +71,24 @@ def _stamp(when: datetime | None) -> str | None:
     return utc_seconds(when.isoformat()) if when else None
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+        yield from csv.DictReader(f)
 
 
 @dataclass(frozen=True)
 class Previous:
     """The tables of the version a build starts from (empty before the first version).
 
-    Its ``records`` lack their body_text, which content_sha256 stands for (changes.compare_notices):
-    ``full`` reads whole records back. A text of ``versions`` that a page read now still shows is
-    the page's own string, not a second copy.
+    Its notices are not held: ``records`` reads them one by one, without their body_text (which
+    content_sha256 stands for: changes.compare_notices), and ``full`` reads whole records. A text of
+    ``versions`` that a page read now still shows is the page's own string, not a second copy.
     """
 
-    records: list[Record] = field(default_factory=list)
     copies: list[CopyRecord] = field(default_factory=list)
     versions: list[TextVersion] = field(default_factory=list)
     folder: Path | None = None
+    legacy: list[Record] | None = None  # the notices of a version older than copies.csv
 
     @classmethod
     def load(cls, folder: Path | None, texts: Mapping[str, str] | None = None) -> Previous:
@@ -98,8 +98,7 @@ class Previous:
         texts = texts or {}
         if not (folder / "copies.csv").is_file():  # a version older than copies: one page per notice
             records: list[Record] = json.loads((folder / "notices.json").read_bytes())
-            return cls(records, [_only_copy(r) for r in records], [_only_text(r) for r in records], folder)
-        records = [_without_text(json.loads(line)) for line in _lines(folder / "notices.ndjson")]
+            return cls([_only_copy(r) for r in records], [_only_text(r) for r in records], folder, records)
         copies = [
             CopyRecord(
                 notice_id=row["notice_id"],
@@ -123,11 +122,23 @@ class Previous:
             )
             for row in _rows(folder / "versions.csv")
         ]
-        return cls(records, copies, versions, folder)
+        return cls(copies, versions, folder)
+
+    def records(self) -> Iterator[Record]:
+        """The notices, by id, without their body_text."""
+        if self.legacy is not None:
+            yield from ({k: v for k, v in r.items() if k != "body_text"} for r in self.legacy)
+        elif self.folder is not None:
+            for line in _lines(self.folder / "notices.ndjson"):
+                record = json.loads(line)
+                del record["body_text"]
+                yield record
 
     def full(self, ids: Collection[str]) -> list[Record]:
         """The whole records of ``ids``, read again from the version's notices.ndjson (a line of it
         starts with its id, so only the lines of ``ids`` are parsed)."""
+        if self.legacy is not None:
+            return [r for r in self.legacy if r["id"] in ids]
         if not ids or self.folder is None:
             return []
         found = []
@@ -137,11 +148,6 @@ class Previous:
                 if record["id"] in ids:
                     found.append(record)
         return found
-
-
-def _without_text(record: Record) -> Record:
-    del record["body_text"]
-    return record
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -318,11 +324,11 @@ def compare(previous: Previous, documents: Documents, records: Sequence[Record])
     """The notices added, updated and withdrawn; ``copies`` is among the fields of an updated notice
     when a copy was added or lost, was removed from its source, became or stopped being canonical or
     differing, or (other than the canonical copy, whose text is body_text) changed its text."""
-    found = compare_notices(previous.records, list(records))
+    found = compare_notices(previous.records(), records)
     before = _copy_facts(previous.copies, previous.versions)
     after = _copy_facts(documents.copies, documents.versions)
     updated = dict(found.updated)
-    kept = {r["id"] for r in previous.records} & {r["id"] for r in records}
+    kept = {r["id"] for r in records} - set(found.added)
     for nid in kept:
         if before.get(nid) != after.get(nid):
             updated[nid] = [*updated.get(nid, []), "copies"]

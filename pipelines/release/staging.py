@@ -17,6 +17,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -57,6 +58,7 @@ class TableWriter:
 
     def __init__(self, table: str, out: TextIO, excel: TextIO | None, keys: AddRow) -> None:
         self._names = columns(table)
+        self._values = itemgetter(*self._names)  # every row has every column (a value or None)
         self._keys = keys
         self._csv = csv.writer(out)
         self._excel = csv.writer(excel) if excel else None
@@ -64,7 +66,7 @@ class TableWriter:
             writer.writerow(self._names)
 
     def write(self, row: Row) -> None:
-        cells = [cell(row.get(name)) for name in self._names]
+        cells = [v if type(v) is str else cell(v) for v in self._values(row)]
         self._keys(cells)
         self._csv.writerow(cells)
         if self._excel:

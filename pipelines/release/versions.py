@@ -91,7 +91,6 @@ def _publish(
     earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices})
     documents = assemble(notices, sources, crawls, earlier)
     records = [n.model_dump(mode="json") for n in documents.notices]
-    previous_records = earlier.records
     previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
     changes = compare(earlier, documents, records)
     created = _created(records, crawls)
@@ -100,7 +99,7 @@ def _publish(
         assert latest is not None  # the first build always publishes
         return Published(latest.name, latest, new=False, forced=tuple(forced))
     version = next_version(latest.name if latest else None, verdict.bump)
-    rows = change_rows(changes, previous_records, records)
+    rows = change_rows(changes, earlier.full(set(changes.withdrawn)), records)
     quality = quality_rows(crawls)
     counts = {
         "notices": len(records),
