@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
 from pipelines.notice import notice_id
+from pipelines.site.search_index import index_notices
 from tests.conftest import Run
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run; never `playwright install`
@@ -43,9 +46,9 @@ class Visit:
     problems: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def site(demo_run: Run) -> Iterator[str]:
-    handler = partial(_QuietHandler, directory=str(demo_run.workdir / "site"))
+@contextmanager
+def _served(folder: Path) -> Iterator[str]:
+    handler = partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,6 +56,26 @@ def site(demo_run: Run) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def site(demo_run: Run) -> Iterator[str]:
+    with _served(demo_run.workdir / "site") as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def sharded_site(demo_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The demo site with its search index in shards of two notices (a real one has thousands);
+    its address and, in shard order, the notices of each shard."""
+    site = tmp_path_factory.mktemp("sharded") / "site"
+    shutil.copytree(demo_run.workdir / "site", site, ignore=shutil.ignore_patterns("pagefind"))
+    pages = {p.parent.name: "-" for p in sorted(site.glob("notices/*/index.html"))}
+    index_notices(site, pages, site.parent / "cache", shard_size=2)
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(shards) == (len(pages) + 1) // 2
+    with _served(site) as origin:
+        yield origin, list(pages)
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +95,18 @@ def notices(demo_run: Run) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def visit(browser: Browser, site: str) -> Iterator[Callable[[str], Visit]]:
+    with _visits(browser, site) as open_page:
+        yield open_page
+
+
+@pytest.fixture
+def visit_sharded(browser: Browser, sharded_site: tuple[str, list[str]]) -> Iterator[Callable[[str], Visit]]:
+    with _visits(browser, sharded_site[0]) as open_page:
+        yield open_page
+
+
+@contextmanager
+def _visits(browser: Browser, site: str) -> Iterator[Callable[[str], Visit]]:
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
 
@@ -138,6 +173,39 @@ def test_a_filter_narrows_the_results(visit: Callable[[str], Visit]) -> None:
     assert facts
     assert all(f.startswith("2022") for f in facts)
     assert seen.problems == []
+
+
+def test_a_search_finds_notices_in_every_shard_as_in_one_index(
+    visit: Callable[[str], Visit], visit_sharded: Callable[[str], Visit],
+    sharded_site: tuple[str, list[str]], notices: dict[str, dict[str, Any]],
+) -> None:
+    last = notices[sharded_site[1][-1]]  # in the last shard; the first is the one pagefind.js is loaded from
+    found = _search(visit_sharded, last["title"])
+    hrefs = found.page.locator("#gw-results li > a").evaluate_all("links => links.map(a => a.href)")
+    assert any(href.endswith(f"/notices/{last['id']}/") for href in hrefs)
+    assert _count(_search(visit_sharded, "通知")) == _count(_search(visit, "通知")) > 2
+    assert found.problems == []
+
+
+def _filter_counts(seen: Visit) -> list[str]:
+    """Each filter value with its count (values of equal counts come in the order the index found them)."""
+    seen.page.wait_for_selector("#gw-filters input")
+    return sorted(seen.page.locator("#gw-filters label").all_inner_texts())
+
+
+def test_filters_count_and_narrow_across_shards(
+    visit: Callable[[str], Visit], visit_sharded: Callable[[str], Visit]
+) -> None:
+    one, sharded = _search(visit, "通知"), _search(visit_sharded, "通知")
+    assert _filter_counts(sharded) == _filter_counts(one)  # every value, with its count over every shard
+    for seen in (one, sharded):
+        before = _count(seen)
+        seen.page.locator("#gw-filters input[data-filter='年份'][value='2022']").check()
+        seen.page.wait_for_function(f"parseInt(document.getElementById('gw-status').textContent) < {before}")
+        assert all(f.startswith("2022") for f in seen.page.locator("#gw-results .gw-facts").all_inner_texts())
+    assert _count(sharded) == _count(one) > 1
+    assert _filter_counts(sharded) == _filter_counts(one)
+    assert sharded.problems == []
 
 
 def test_a_notice_page_shows_its_doc_number_and_source_link(

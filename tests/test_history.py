@@ -15,9 +15,9 @@ import lxml.html
 import pytest
 
 from crawlers.sampleweb.render import PAGES_DIR
-from pipelines.site.generate import generate
 from pipelines.site.provenance import NO_LONGER_THERE, text_diff
 from tests.test_release_crawls import Site, page_id
+from tests.test_site import outside_html
 
 REPOSTED = {  # one 国务院办公厅 notice on three sites, each in its own layout; the issuer's page first
     "govcn": "2021-guobanfa-chengshi-neilao-zhili-yijian.toml",
@@ -41,7 +41,7 @@ def pid(source_id: str, name: str) -> str:
 @dataclass(frozen=True)
 class History:
     site: Site
-    pages: dict[str, bytes]  # the generated site, from the second release
+    pages: dict[str, str]  # the notice pages' HTML by path, from the second release
 
     def table(self, version: str, name: str) -> list[dict[str, str]]:
         return self.site.rows(version, name)
@@ -55,8 +55,7 @@ class History:
         return found
 
     def page(self, notice_id: str) -> lxml.html.HtmlElement:
-        markdown = self.pages[f"notices/{notice_id}.md"].decode("utf-8")
-        return lxml.html.fromstring(markdown.split("---\n", 2)[2])
+        return lxml.html.fromstring(self.pages[f"notices/{notice_id}/"])
 
 
 def crawl_and_release(site: Site, crawl_id: str, *sources: str) -> None:
@@ -81,9 +80,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     (site.pages / GONE[0] / GONE[1]).unlink()
     crawl_and_release(site, "20260201T000000Z", "govcn", "sc_meishan", "repost_qqjl")
     assert site.latest == "1.1.0"
-    pages: dict[str, bytes] = {}
-    generate(pages.__setitem__, site.dataset)
-    return History(site, pages)
+    return History(site, outside_html(site.dataset))
 
 
 def test_a_notice_on_three_sites_is_one_notice_with_the_issuers_page_canonical(history: History) -> None:

@@ -21,12 +21,14 @@ import lxml.html
 import pytest
 import yaml
 
+from crawlers.registry import load_sources
 from pipelines.notice import FlagCode, Notice
 from pipelines.release import Dataset, publish
 from pipelines.schema import schema_path
-from pipelines.site.generate import generate
+from pipelines.site.generate import generate, outside_pages
 from pipelines.site.markup import external_link, front_matter, web_url
 from pipelines.site.pages import FLAG_EXPLANATIONS
+from pipelines.site.release_data import load_release
 from tests.conftest import BIN, ROOT, make_notice
 
 HOSTILE = (
@@ -134,6 +136,13 @@ def build_released(tmp: Path) -> Built:
     assert publish(dataset, [MEISHAN, GOVCN, SHANDONG_EDITED, HOSTILE_NOTICE]).version == "1.1.0"
     mkdocs_build(dataset.folder, tmp / "site")
     return Built(dataset.folder, tmp / "site")
+
+
+def outside_html(dataset: Path) -> dict[str, str]:
+    """The pages written outside mkdocs (pipelines/site/shells.py), by path: their article's HTML."""
+    release = load_release(dataset)
+    assert release is not None
+    return {page.path: page.render().html for page in outside_pages(release, load_sources())}
 
 
 def unresolved_links(built: Built, page: str) -> list[str]:
@@ -344,12 +353,14 @@ def test_every_flag_code_is_explained() -> None:
 
 def test_scraped_text_reaches_markdown_only_inside_raw_html_blocks(tmp_path: Path) -> None:
     """Outside front matter and the ``<div class="gw-…">`` blocks (kept as they are by Markdown) no
-    scraped text appears."""
+    scraped text appears; the pages written outside mkdocs are such blocks only."""
     dataset = new_dataset(tmp_path / "notices")
     publish(dataset, [HOSTILE_NOTICE])
     pages: dict[str, bytes] = {}
     generate(pages.__setitem__, dataset.folder)
-    assert f"notices/{HOSTILE_NOTICE.id}.md" in pages
+    outside = outside_html(dataset.folder)
+    assert f"notices/{HOSTILE_NOTICE.id}/" in outside
+    pages |= {f"{path.rstrip('/')}.md": html.encode("utf-8") for path, html in outside.items()}
     for name, data in pages.items():
         if not name.endswith(".md"):
             continue

@@ -20,7 +20,7 @@ from pipelines.release import Dataset, publish
 from pipelines.site.generate import generate
 from tests.conftest import ROOT, Run
 from tests.test_release_policy import CITED, citing, seed_id
-from tests.test_site import Built, unresolved_links
+from tests.test_site import Built, outside_html, unresolved_links
 
 
 def built(run: Run) -> Built:
@@ -85,15 +85,13 @@ HOSTILE_PLAN = (
 def pages_of(tmp_path: Path, notices: list[Notice]) -> dict[str, str]:
     shutil.copy(ROOT / "datasets" / "notices" / "dataset.toml", tmp_path)
     publish(Dataset.load(tmp_path), notices)
-    pages: dict[str, bytes] = {}
-    generate(pages.__setitem__, tmp_path)
-    return {name: data.decode("utf-8") for name, data in pages.items()}
+    return outside_html(tmp_path)
 
 
 def test_cited_notices_of_the_dataset_link_to_their_page_and_the_others_are_text(tmp_path: Path) -> None:
     plan = citing(1, HOSTILE_PLAN)
-    page = pages_of(tmp_path, [plan, CITED])[f"notices/{plan.id}.md"]
-    cited = lxml.html.fromstring(page.split("---\n", 2)[2]).cssselect(".gw-policy li")
+    page = pages_of(tmp_path, [plan, CITED])[f"notices/{plan.id}/"]
+    cited = lxml.html.fromstring(page).cssselect(".gw-policy li")
     assert cited[0].cssselect("a")[0].get("href") == f"../../notices/{CITED.id}/"
     assert cited[0].text_content() == "《国务院办公厅关于全面推进城镇老旧小区改造工作的指导意见》"
     assert not cited[1].cssselect("a")
@@ -105,16 +103,16 @@ def test_cited_notices_of_the_dataset_link_to_their_page_and_the_others_are_text
 def test_scraped_text_in_the_policy_is_escaped(tmp_path: Path) -> None:
     plan = citing(1, HOSTILE_PLAN)
     pages = pages_of(tmp_path, [plan])
-    for name in (f"notices/{plan.id}.md", "browse/targets/2025.md"):
+    for name in (f"notices/{plan.id}/", "browse/targets/2025/"):
         assert "<script" not in pages[name], name
         assert "<img" not in pages[name], name
-    root = lxml.html.fromstring(pages[f"notices/{plan.id}.md"].split("---\n", 2)[2])
+    root = lxml.html.fromstring(pages[f"notices/{plan.id}/"])
     hostile = "<img src=x onerror=alert(1)>"
     assert cells(root, "目标 Targets") == [["2025", f"{hostile}产值", "30亿元", "达到 equal"]]
     task = cells(root, "任务 Tasks")[0]
     assert task[1] == f"加快建设<script>alert(1)</script>平台，到2025年{hostile}产值达到30亿元"
     assert task[2] == f"牵头 Lead：区发改局、{hostile}"
-    assert "&lt;img src=x onerror=alert(1)&gt;产值" in pages["browse/targets/2025.md"]
+    assert "&lt;img src=x onerror=alert(1)&gt;产值" in pages["browse/targets/2025/"]
 
 
 def test_a_release_without_the_policy_resources_shows_none(tmp_path: Path) -> None:
@@ -127,4 +125,4 @@ def test_a_release_without_the_policy_resources_shows_none(tmp_path: Path) -> No
     pages: dict[str, bytes] = {}
     generate(pages.__setitem__, tmp_path)
     assert "has no targets resource" in pages["browse/targets/index.md"].decode("utf-8")
-    assert b"gw-policy" not in pages[f"notices/{plan.id}.md"]
+    assert "gw-policy" not in outside_html(tmp_path)[f"notices/{plan.id}/"]

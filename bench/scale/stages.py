@@ -133,9 +133,16 @@ def floor_write(work: str) -> Result:
 
 
 def mkdocs_pages(work: str) -> Result:
-    """The site's pages, hand-written (site/) and generated (pipelines.site.generate), written into
-    ``<work>/plain/docs`` with a ``mkdocs.yml`` for the plain build (``mkdocs build -f``)."""
+    """The site's pages as Markdown for a plain mkdocs build (``mkdocs build -f``): hand-written
+    (site/), generated (pipelines.site.generate), and the pages ``gongwen site`` writes outside mkdocs
+    (a page per notice and per browse value) as Markdown pages of their HTML, into ``<work>/plain/docs``
+    with a ``mkdocs.yml``."""
+    from crawlers.registry import load_sources as sources
     from pipelines.site.generate import generate as write_pages
+    from pipelines.site.generate import outside_pages
+    from pipelines.site.markup import front_matter
+    from pipelines.site.release_data import load_release
+    from pipelines.site.shells import SHELL
 
     plain = Path(work) / "plain"
     shutil.rmtree(plain, ignore_errors=True)
@@ -148,7 +155,14 @@ def mkdocs_pages(work: str) -> Result:
         target.write_bytes(data)
 
     started = time.perf_counter()
-    written = write_pages(put, _dataset(work))
+    written = [p for p in write_pages(put, _dataset(work)) if SHELL not in p]
+    for shell in docs.rglob(f"{SHELL}.md"):
+        shell.unlink()
+    release = load_release(_dataset(work))
+    for page in outside_pages(release, sources()) if release else ():
+        rendered = page.render()
+        put(page.path.rstrip("/") + ".md", (front_matter(rendered.title) + rendered.html).encode())
+        written.append(page.path)
     seconds = time.perf_counter() - started
     (plain / "mkdocs.yml").write_text(plain_mkdocs(), encoding="utf-8")
     return {"seconds": seconds, "pages": len(written)}

@@ -1,7 +1,9 @@
 """The static site: pages generated from the latest release for mkdocs-material, searched with Pagefind.
 
-``gen_pages.py`` is the mkdocs-gen-files entry script and ``generate`` writes every generated page;
-``post_build`` (an mkdocs hook) copies the downloads and indexes the notice pages with Pagefind.
+``gen_pages.py`` is the mkdocs-gen-files entry script and ``generate`` writes the pages mkdocs builds;
+``post_build`` (an mkdocs hook) writes the pages per notice and per browse value into shells mkdocs
+built (``shells``; kept between builds by ``page_cache``), copies the downloads and indexes the
+notice pages with Pagefind (``search_index``).
 ``pages`` (home, shared helpers), ``notice_page``, ``browse``, ``downloads``, ``feed``, ``quality``
 and ``reference`` (sources, schema) turn release data (``release_data``, ``history``) into page
 text; ``markup`` is the only place that turns data into HTML. Every string that came from a

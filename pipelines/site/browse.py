@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from crawlers.registry import Source
-from pipelines.site.markup import block, esc, front_matter, internal_link, relative, slug, table
+from pipelines.site.markup import HtmlPage, block, esc, front_matter, internal_link, relative, slug, table
 from pipelines.site.pages import (
     NO_RELEASE,
     newest_first,
@@ -59,9 +59,9 @@ FACETS = (
 
 
 def groups(facet: Facet, notices: Sequence[Record]) -> dict[str, list[Record]]:
-    """The notices of each value of the facet, newest first."""
+    """The notices of each value of the facet, in the order of ``notices``."""
     grouped: dict[str, list[Record]] = {}
-    for record in newest_first(notices):
+    for record in notices:
         value = facet.value(record)
         if value or facet.keep_missing:
             grouped.setdefault(value, []).append(record)
@@ -110,8 +110,12 @@ def facet_index_page(
 
 
 def facet_value_page(
-    facet: Facet, value: str, notices: Sequence[Record], sources: Mapping[str, Source]
-) -> str:
+    facet: Facet,
+    value: str,
+    notices: Sequence[Record],
+    sources: Mapping[str, Source],
+    known: dict[str, list[str]] | None = None,
+) -> HtmlPage:
     label = _label(facet, value, sources)
     page = facet.value_path(value)
     back = internal_link(relative(page, facet.index_path()), f"← {facet.title}")
@@ -119,11 +123,8 @@ def facet_value_page(
         f"<h1>{esc(facet.column)}：{esc(label)}</h1>",
         f"<p>{len(notices)} 篇公文，按日期从新到旧 notices, newest first · {back}</p>",
     ]
-    return "".join([
-        front_matter(f"{label} · {facet.column}"),
-        block(heading, "gw-facet-heading"),
-        notice_table(notices, page),
-    ])
+    html = block(heading, "gw-facet-heading") + notice_table(notices, page, known)
+    return HtmlPage(f"{label} · {facet.column}", html)
 
 
 def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
@@ -147,14 +148,21 @@ def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
 
 
 def browse_pages(release: Release | None, sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
-    """``(path, text)`` of the hub, every facet's index page and every value's page."""
-    notices = release.notices if release else []
-    by_id = {s.id: s for s in sources}
+    """``(path, text)`` of the hub and every facet's index page."""
+    notices = newest_first(release.notices if release else [])
     counts: Counter[str] = Counter()
     for facet in FACETS:
         grouped = groups(facet, notices)
         counts[facet.key] = len(grouped)
         yield f"browse/{facet.key}/index.md", facet_index_page(facet, release, grouped, sources)
-        for value, members in grouped.items():
-            yield facet.value_path(value).rstrip("/") + ".md", facet_value_page(facet, value, members, by_id)
     yield "notices/index.md", notices_hub_page(release, counts)
+
+
+def browse_value_pages(release: Release, sources: Sequence[Source]) -> Iterator[tuple[str, HtmlPage]]:
+    """``(path, page)`` of every value's page (``browse/<facet>/<slug>/``), written outside mkdocs."""
+    by_id = {s.id: s for s in sources}
+    notices = newest_first(release.notices)
+    known: dict[str, list[str]] = {}  # a notice's cells: the same on every value page (all as deep)
+    for facet in FACETS:
+        for value, members in groups(facet, notices).items():
+            yield facet.value_path(value), facet_value_page(facet, value, members, by_id, known)

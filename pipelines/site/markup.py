@@ -13,6 +13,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 # Control characters, lone surrogates and non-characters: never meaningful in a notice, and some
 # break YAML or Python-Markdown's placeholders (STX/ETX).
@@ -90,6 +91,14 @@ def front_matter(title: object, **extra: object) -> str:
     lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """A page written outside mkdocs (pipelines/site/shells.py): its title and its article's HTML."""
+
+    title: str
+    html: str
 
 
 def block(lines: Iterable[str], css_class: str, attributes: str = "") -> str:

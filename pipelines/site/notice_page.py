@@ -7,7 +7,9 @@ attachments, flags and links are left out of the index (``data-pagefind-ignore``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
@@ -15,16 +17,17 @@ from crawlers.registry import Source
 from pipelines.site.history import ADDED, UPDATED, WITHDRAWN, Change
 from pipelines.site.markup import (
     EMPTY,
+    HtmlPage,
     block,
     esc,
     esc_or_empty,
     external_link,
-    front_matter,
     internal_link,
     relative,
     web_url,
 )
 from pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
+from pipelines.site.policy import NoticePolicy, notice_policy
 from pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
 from pipelines.site.release_data import Record
 
@@ -155,24 +158,32 @@ def _flags(record: Record) -> list[str]:
     return ["<ul>", *lines, "</ul>"]
 
 
-def notice_page(  # noqa: PLR0913 (an argument per source of the page's sections)
-    record: Record,
-    sources: Mapping[str, Source],
-    history: Sequence[Change] = (),
-    unknown_versions: Sequence[str] = (),
-    policy: Sequence[str] = (),
-    *,
-    provenance: NoticeProvenance | None = None,
-) -> str:
-    """One notice: metadata, the policy inside it (``policy``: HTML lines of pipelines.site.policy), body
-    (a paragraph per line), attachments, its copies and text history (``provenance``; a warning on top
-    when its page is gone from the source), versions and quality flags."""
+@dataclass(frozen=True)
+class NoticeInputs:
+    """Everything a notice page is made from, besides the code and the source registry."""
+
+    record: Record
+    history: tuple[Change, ...] = ()
+    unknown_versions: tuple[str, ...] = ()
+    policy: NoticePolicy | None = None
+    provenance: NoticeProvenance | None = None
+
+    def key(self) -> bytes:
+        """All of it, as JSON (dataclasses as objects): the page's inputs in the page cache
+        (pipelines/site/page_cache.py)."""
+        return json.dumps(self, default=vars, ensure_ascii=False).encode("utf-8")
+
+
+def notice_page(inputs: NoticeInputs, sources: Mapping[str, Source]) -> HtmlPage:
+    """One notice: metadata, the policy inside it, body (a paragraph per line), attachments, its copies
+    and text history (a warning on top when its page is gone from the source), versions and flags."""
+    record = inputs.record
     title = record.get("title") or record["id"]
     lines = [
         f"<h1>{esc(title)}</h1>",
         *removed_banner(record, archive_url(record)),
         *_metadata(record, sources),
-        *policy,
+        *notice_policy(record, inputs.policy),
         "<h2 data-pagefind-ignore>正文 Text</h2>",
         '<div class="gw-body">',
         *_body(record),
@@ -180,12 +191,12 @@ def notice_page(  # noqa: PLR0913 (an argument per source of the page's sections
         "<div data-pagefind-ignore>",
         "<h2>附件 Attachments</h2>",
         *_attachments(record),
-        *provenance_sections(record, provenance, sources),
+        *provenance_sections(record, inputs.provenance, sources),
         "<h2>版本 Versions</h2>",
-        *_versions(history, unknown_versions),
+        *_versions(inputs.history, inputs.unknown_versions),
         "<h2>数据质量 Quality flags</h2>",
         *_flags(record),
         f"<p>{internal_link(relative(notice_path(record), 'notices/'), '← 浏览公文 Browse notices')}</p>",
         "</div>",
     ]
-    return front_matter(title) + block(lines, "gw-notice", " data-pagefind-body")
+    return HtmlPage(str(title), block(lines, "gw-notice", " data-pagefind-body"))

@@ -105,15 +105,12 @@ def flag_explanation(code: str) -> str:
     return f"{zh}；{en}"
 
 
-def _notice_rows(notices: Sequence[Record], page_dir: str) -> list[list[str]]:
+def _notice_cells(record: Record, page_dir: str) -> list[str]:
     return [
-        [
-            internal_link(relative(page_dir, notice_path(r)), r.get("title") or r["id"]),
-            esc_or_empty(r.get("doc_number") or r.get("doc_number_raw")),
-            esc_or_empty(r.get("issuing_agency")),
-            _date_cell(r),
-        ]
-        for r in notices
+        internal_link(relative(page_dir, notice_path(record)), record.get("title") or record["id"]),
+        esc_or_empty(record.get("doc_number") or record.get("doc_number_raw")),
+        esc_or_empty(record.get("issuing_agency")),
+        _date_cell(record),
     ]
 
 
@@ -127,8 +124,12 @@ def _date_cell(record: Record) -> str:
 NOTICE_HEADERS = ("标题 Title", "文号 Doc number", "发文机关 Agency", "日期 Date")
 
 
-def notice_table(notices: Sequence[Record], page_dir: str) -> str:
-    return block(table(NOTICE_HEADERS, _notice_rows(notices, page_dir)), "gw-notices")
+def notice_table(notices: Sequence[Record], page_dir: str, known: dict[str, list[str]] | None = None) -> str:
+    """The notices' table. ``known``: the cells of notices made for pages as deep as this one (links are
+    relative), kept and reused by the caller when a notice is listed on many pages."""
+    known = {} if known is None else known
+    rows = [known.get(r["id"]) or known.setdefault(r["id"], _notice_cells(r, page_dir)) for r in notices]
+    return block(table(NOTICE_HEADERS, rows), "gw-notices")
 
 
 def source_counts(release: Release | None, sources: Sequence[Source], page_dir: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipelines.site.markup import (
     EMPTY,
+    HtmlPage,
     block,
     esc,
     esc_or_empty,
@@ -58,6 +59,26 @@ class PolicyRows:
     citations: dict[str, list[Record]]  # by notice id
     agencies: dict[str, list[Record]]  # by task id
     titles: dict[str, str]  # the release's notices: their titles, by id
+
+    def of(self, notice_id: str) -> NoticePolicy:
+        tasks = self.tasks.get(notice_id, [])
+        return NoticePolicy(
+            targets=tuple(self.targets.get(notice_id, [])),
+            tasks=tuple((t, tuple(self.agencies.get(str(t["id"]), []))) for t in tasks),
+            citations=tuple(
+                (c, str(c.get("cited_notice_id") or "") in self.titles)
+                for c in self.citations.get(notice_id, [])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class NoticePolicy:
+    """The policy rows of one notice: everything its policy section is made from."""
+
+    targets: tuple[Record, ...]
+    tasks: tuple[tuple[Record, tuple[Record, ...]], ...]  # each task with its agencies
+    citations: tuple[tuple[Record, bool], ...]  # each with whether the cited notice is in the release
 
 
 def load_policy(release: Release | None) -> PolicyRows | None:
@@ -127,10 +148,9 @@ def _schedule(task: Record) -> str:
     return "<br>".join(shown) or EMPTY
 
 
-def _citation(row: Record, page: str, titles: Mapping[str, str]) -> str:
-    cited = str(row.get("cited_notice_id") or "")
-    if cited in titles:
-        return internal_link(relative(page, f"notices/{cited}/"), row.get("text"))
+def _citation(row: Record, page: str, *, in_release: bool) -> str:
+    if in_release:
+        return internal_link(relative(page, f"notices/{row['cited_notice_id']}/"), row.get("text"))
     return f"{esc(row.get('text'))} <small>（本数据集未收录 not in this dataset）</small>"
 
 
@@ -140,28 +160,24 @@ def _section(title: str, count: int, content: list[str]) -> list[str]:
     return [f"<details{opened}>", f"<summary>{esc(title)}（{count}）</summary>", *content, "</details>"]
 
 
-def notice_policy(record: Record, policy: PolicyRows | None) -> list[str]:
+def notice_policy(record: Record, policy: NoticePolicy | None) -> list[str]:
     """HTML lines for a notice page: its targets, tasks and cited documents (none when it has none)."""
     if policy is None:
         return []
-    notice, page = str(record["id"]), notice_path(record)
+    page = notice_path(record)
     lines: list[str] = []
-    targets = policy.targets.get(notice, [])
-    if targets:
-        rows = [[_year(t), esc(t.get("indicator")), _value(t), _comparator(t)] for t in targets]
-        lines += _section("目标 Targets", len(targets), table(TARGET_HEADERS, rows))
-    tasks = policy.tasks.get(notice, [])
-    if tasks:
+    if policy.targets:
+        rows = [[_year(t), esc(t.get("indicator")), _value(t), _comparator(t)] for t in policy.targets]
+        lines += _section("目标 Targets", len(rows), table(TARGET_HEADERS, rows))
+    if policy.tasks:
         rows = [
-            [esc(t.get("outline")), esc(t.get("heading")), _agencies(policy.agencies.get(str(t["id"]), [])),
-             _schedule(t)]
-            for t in tasks
+            [esc(t.get("outline")), esc(t.get("heading")), _agencies(agencies), _schedule(t)]
+            for t, agencies in policy.tasks
         ]
-        lines += _section("任务 Tasks", len(tasks), table(TASK_HEADERS, rows))
-    citations = policy.citations.get(notice, [])
-    if citations:
-        items = [f"<li>{_citation(c, page, policy.titles)}</li>" for c in citations]
-        lines += _section("引用文件 Cited documents", len(citations), ["<ul>", *items, "</ul>"])
+        lines += _section("任务 Tasks", len(rows), table(TASK_HEADERS, rows))
+    if policy.citations:
+        items = [f"<li>{_citation(c, page, in_release=known)}</li>" for c, known in policy.citations]
+        lines += _section("引用文件 Cited documents", len(items), ["<ul>", *items, "</ul>"])
     if not lines:
         return []
     return ['<div class="gw-policy" data-pagefind-ignore>', "<h2>政策要点 Policy</h2>", *lines, "</div>"]
@@ -175,9 +191,12 @@ def _year_label(year: str) -> str:
     return year or "（未注明 not stated）"
 
 
-def _targets_index(
-    release: Release | None, policy: PolicyRows | None, years: Mapping[str, list[Record]]
-) -> str:
+def _years(policy: PolicyRows) -> dict[str, list[Record]]:
+    return _by([t for rows in policy.targets.values() for t in rows], "year")
+
+
+def targets_index_page(release: Release | None) -> str:
+    """``browse/targets/``: the years, with their numbers of targets and notices."""
     parts = [
         front_matter("按目标 Targets by year"),
         "# 按目标 Targets by year\n\n",
@@ -187,9 +206,11 @@ def _targets_index(
     ]
     if release is None:
         return "".join([*parts, NO_RELEASE])
-    if policy is None:
+    targets = resource_rows(release.folder, "targets")
+    if targets is None:
         missing = f"版本 {release.version} 没有目标数据。Version {release.version} has no targets resource.\n"
         return "".join([*parts, missing])
+    years = _by(targets, "year")
     ordered = sorted((y for y in years if y), reverse=True) + ([""] if "" in years else [])
     rows = [
         [internal_link(relative(TARGETS_PAGE, _year_path(y)), _year_label(y)), str(len(years[y])),
@@ -200,7 +221,7 @@ def _targets_index(
     return "".join([*parts, block(table(headers, rows), "gw-targets-years")])
 
 
-def _targets_year(year: str, targets: Sequence[Record], titles: Mapping[str, str]) -> str:
+def _targets_year(year: str, targets: Sequence[Record], titles: Mapping[str, str]) -> HtmlPage:
     page = _year_path(year)
     back = internal_link(relative(page, TARGETS_PAGE), "← 按目标 Targets by year")
     ordered = sorted(targets, key=lambda t: str(t.get("indicator")))
@@ -215,19 +236,13 @@ def _targets_year(year: str, targets: Sequence[Record], titles: Mapping[str, str
         f"<p>{len(rows)} 个目标，按指标排序 targets, by indicator · {back}</p>",
     ]
     headers = ("指标 Indicator", "目标值 Value", "比较 Comparator", "公文 Notice")
-    return "".join([
-        front_matter(f"{_year_label(year)} · 目标 Targets"),
-        block(heading, "gw-facet-heading"),
-        block(table(headers, rows), "gw-targets"),
-    ])
+    return HtmlPage(
+        f"{_year_label(year)} · 目标 Targets",
+        block(heading, "gw-facet-heading") + block(table(headers, rows), "gw-targets"),
+    )
 
 
-def target_pages(release: Release | None, policy: PolicyRows | None) -> Iterator[tuple[str, str]]:
-    """``(path, text)`` of the targets' index page (always) and of a page per year."""
-    if policy is None:
-        yield f"{TARGETS_PAGE}index.md", _targets_index(release, None, {})
-        return
-    years = _by([t for rows in policy.targets.values() for t in rows], "year")
-    yield f"{TARGETS_PAGE}index.md", _targets_index(release, policy, years)
-    for year, targets in years.items():
-        yield _year_path(year).rstrip("/") + ".md", _targets_year(year, targets, policy.titles)
+def target_year_pages(policy: PolicyRows | None) -> Iterator[tuple[str, HtmlPage]]:
+    """``(path, page)`` of a page per year of the targets (``browse/targets/<year>/``)."""
+    for year, targets in (_years(policy) if policy else {}).items():
+        yield _year_path(year), _targets_year(year, targets, policy.titles if policy else {})

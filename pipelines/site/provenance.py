@@ -5,6 +5,9 @@ Read from the release's ``copies`` and ``versions`` resources; a release older t
 neither, and notice pages then leave these sections out. Two texts are compared paragraph by
 paragraph (difflib), a changed paragraph character by character, and shown as ``<del>``/``<ins>``
 around escaped text: a reader sees what was struck out and what was put in, in place.
+
+When each copy and text was last seen is left to the data files: it changes for every notice every
+night, and showing it would mean writing every notice page again every night.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ class CopyInfo:
     site: str
     source_id: str
     first_seen: str
-    last_seen: str
     canonical: bool
     similarity: float
     differs: bool
@@ -44,7 +46,6 @@ class TextInfo:
 
     url: str
     first_seen: str
-    last_seen: str
     body_text: str
 
 
@@ -83,7 +84,6 @@ def load_provenance(folder: Path) -> Provenance:
             site=str(row["site"]),
             source_id=str(row["source_id"]),
             first_seen=str(row["first_seen"]),
-            last_seen=str(row["last_seen"]),
             canonical=_true(row["canonical"]),
             similarity=float(row["similarity"] or 0),
             differs=_true(row["differs"]),
@@ -92,7 +92,7 @@ def load_provenance(folder: Path) -> Provenance:
     texts: dict[str, list[TextInfo]] = defaultdict(list)
     for row in sorted(text_rows or [], key=lambda r: str(r["first_seen"])):
         texts[str(row["notice_id"])].append(TextInfo(
-            str(row["url"]), str(row["first_seen"]), str(row["last_seen"]), str(row["body_text"] or "")
+            str(row["url"]), str(row["first_seen"]), str(row["body_text"] or "")
         ))
     return Provenance(
         dict(copies) if copy_rows is not None else None, dict(texts) if text_rows is not None else None
@@ -173,12 +173,11 @@ def copies_section(record: Record, found: NoticeProvenance, sources: Mapping[str
             external_link(c.url, c.site),
             esc(sources[c.source_id].name) if c.source_id in sources else f"<code>{esc(c.source_id)}</code>",
             esc_or_empty(c.first_seen),
-            esc_or_empty(c.last_seen),
             _note(c),
         ]
         for c in found.copies
     ]
-    headers = ("网站 Site", "来源 Source", "首次获取 First seen", "最近获取 Last seen", "说明 Note")
+    headers = ("网站 Site", "来源 Source", "首次获取 First seen", "说明 Note")
     lines = ["<h2>副本 Copies</h2>", *table(headers, rows)]
     for copy in found.copies:
         texts = found.texts_of(copy.url)
@@ -201,7 +200,7 @@ def texts_section(record: Record, found: NoticeProvenance) -> list[str]:
     for k in range(len(texts) - 1, 0, -1):
         older, newer = texts[k - 1], texts[k]
         opened = " open" if k == len(texts) - 1 else ""
-        summary = f"{esc(newer.first_seen)}–{esc(newer.last_seen)}：对比 against {esc(older.first_seen)}"
+        summary = f"{esc(newer.first_seen)} 起 since：对比 against {esc(older.first_seen)}"
         diff = text_diff(older.body_text, newer.body_text)
         lines += [f"<details{opened}><summary>{summary}</summary>", *diff, "</details>"]
     return lines

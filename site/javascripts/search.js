@@ -1,5 +1,7 @@
 // The search page: the Pagefind index of the notice pages (written by the build), searched with
-// Pagefind's JS API and shown here. Every string from the index (titles, agencies, filter values)
+// Pagefind's JS API and shown here. The index comes in shards (pagefind/<shard>/, listed in
+// pagefind/shards.json): the first is loaded and the others merged into it (Pagefind's multisite
+// mergeIndex), so one search, and its filter counts, span them all. Every string from the index (titles, agencies, filter values)
 // came from a scraped page, so it is set as text, never as HTML; the excerpt's <mark> highlights
 // are rebuilt from an inert parse. (Pagefind's ready-made UI puts filter values into innerHTML.)
 // The site may live under a sub-path: this page is <root>/search/, so the root is one level up.
@@ -19,9 +21,13 @@
   let shown = 0;
   let generation = 0;  // the latest query; an older one that finishes later is dropped
 
-  const pagefind = await import(root + "pagefind/pagefind.js");
-  await pagefind.options({ baseUrl: root, excerptLength: 40 });
+  const shards = await (await fetch(root + "pagefind/shards.json")).json();
+  const folder = (shard) => `${root}pagefind/${shard}/`;
+  const options = { baseUrl: root, excerptLength: 40 };
+  const pagefind = await import(folder(shards[0]) + "pagefind.js");
+  await pagefind.options(options);
   await pagefind.init();
+  await Promise.all(shards.slice(1).map((shard) => pagefind.mergeIndex(folder(shard), options)));
 
   function element(tag, text, className) {
     const node = document.createElement(tag);

@@ -1,0 +1,148 @@
+"""The pages written outside mkdocs (pipelines/site/shells.py), kept from one build to the next.
+
+mkdocs empties the site folder on every build, so rendered pages are kept in a cache folder beside
+it, each under the digest of everything it is made from: this package's code, the shell, the page's
+address and its inputs. A build renders only the pages whose digest is not in the cache and
+hard-links every page from the cache into the site; cached pages that no page of the build uses
+(a withdrawn notice, an older rendering) are deleted at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipelines.site.shells import SHELL, OutsidePage, Shell, folder_of
+
+CODE = Path(__file__).resolve().parent  # pipelines/site: the code that renders the pages, but for …
+NOT_RENDERING = {"gen_pages.py", "page_cache.py", "post_build.py", "search_index.py"}  # … what runs builds
+log = logging.getLogger("mkdocs.hooks.post_build")
+
+
+def code_fingerprint(*extra: str) -> bytes:
+    """A digest of the code that renders pages (this package, but for ``NOT_RENDERING``) and of
+    ``extra`` (e.g. the source registry as shown)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in CODE.rglob("*.py") if p.name not in NOT_RENDERING):
+        digest.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode("utf-8") + b"\0")
+    return digest.digest()
+
+
+def link(source: Path, target: Path) -> None:
+    """``target`` becomes a hard link to ``source`` (a copy when they are on different file systems)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Written under another name, then renamed: a build stopped half-way leaves no half page behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def set_aside(site_dir: Path, folders: Iterable[str], aside: Path) -> None:
+    """Before mkdocs empties the site folder: move the folders of the pages written outside mkdocs
+    (``notices/`` …) out of its way, so that the next build changes only the pages that changed."""
+    for folder in folders:
+        built, kept = site_dir / folder, aside / folder
+        if not built.is_dir():
+            continue
+        if kept.exists():
+            shutil.rmtree(kept)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            built.rename(kept)
+        except OSError:  # another file system: mkdocs will empty the folder, the pages are linked again
+            log.info("Could not keep %s across the build", built)
+
+
+def _put_back(site_dir: Path, folders: Iterable[str], aside: Path) -> set[Path]:
+    """After mkdocs: the folders set aside, back in the site, with what mkdocs wrote in them (an index
+    page, the shell). Returns what mkdocs wrote there."""
+    made: set[Path] = set()
+    for folder in folders:
+        built, kept = site_dir / folder, aside / folder
+        made |= set(built.iterdir()) if built.is_dir() else set()
+        if not kept.is_dir() or not built.is_dir():
+            continue
+        for entry in built.iterdir():
+            replaced = kept / entry.name
+            if replaced.is_dir():
+                shutil.rmtree(replaced)
+            replaced.unlink(missing_ok=True)
+            entry.rename(replaced)
+        built.rmdir()
+        kept.rename(built)
+    return made
+
+
+def write_pages(
+    site_dir: Path, pages: Iterable[OutsidePage], folders: Iterable[str], cache: Path, fingerprint: bytes
+) -> dict[str, str]:
+    """Write every page into the shell of its folder, rendering only those not in ``cache``, and remove
+    the other pages of those folders (and the shells). Returns each page's path → digest."""
+    started = time.perf_counter()
+    folders = tuple(folders)
+    made = _put_back(site_dir, folders, cache / "aside")
+    shells: dict[str, Shell] = {}
+    written: dict[str, str] = {}
+    rendered = linked = 0
+    for page in pages:  # paths as strings: 100,000 pages make pathlib's overhead count
+        folder = folder_of(page.path)
+        shell = shells.get(folder) or shells.setdefault(folder, Shell.read(site_dir, folder))
+        key = b"\0".join([fingerprint, shell.digest.encode(), page.path.encode(), page.inputs])
+        digest = hashlib.sha256(key).hexdigest()
+        kept = f"{cache}/pages/{digest[:2]}/{digest}.html"
+        if not os.path.isfile(kept):  # noqa: PTH113 (strings: see above)
+            _write_new(Path(kept), shell.fill(page.path, page.render()).encode("utf-8"))
+            rendered += 1
+        target = f"{site_dir}/{page.path}index.html"
+        if not _same_file(target, kept):
+            link(Path(kept), Path(target))
+            linked += 1
+        written[page.path] = digest
+    removed = _remove_others(site_dir, folders, set(written), made)
+    _forget(cache / "pages", set(written.values()))
+    log.info("Wrote %d pages outside mkdocs: %d rendered, %d linked, %d removed, in %.1f s",
+             len(written), rendered, linked, removed, time.perf_counter() - started)
+    return written
+
+
+def _same_file(path: str, other: str) -> bool:
+    try:
+        return os.path.samefile(path, other)  # noqa: PTH121 (strings: see write_pages)
+    except FileNotFoundError:
+        return False
+
+
+def _remove_others(site_dir: Path, folders: Iterable[str], written: set[str], made: set[Path]) -> int:
+    """Remove the shells, and the pages of earlier builds that this one did not write; return how many."""
+    removed = 0
+    for folder in folders:
+        for entry in (site_dir / folder).iterdir() if (site_dir / folder).is_dir() else ():
+            if entry.name == SHELL:
+                shutil.rmtree(entry)
+            elif entry.is_dir() and entry not in made and f"{folder}{entry.name}/" not in written:
+                shutil.rmtree(entry)
+                removed += 1
+    return removed
+
+
+def _forget(cache: Path, kept: set[str]) -> None:
+    """Delete the cached pages whose digest is not in ``kept``."""
+    for path in cache.glob("*/*.html"):
+        if path.stem not in kept:
+            path.unlink()
