@@ -6,8 +6,10 @@ Notice, or why the page was quarantined) to ``<crawl_id>.readings.jsonl`` beside
 under the fingerprint of the code that read it; the older readings file of the source is removed.
 A notice's reading includes the policy rules' reading of it (pipelines.policy), as table rows.
 The next resolve takes the readings of the same records from that file and reads only the others.
-Any change to the extractor, the normalisers, the Notice model, the published schema or the
-libraries they use changes the fingerprint, and every page is read again.
+Any change to the code that reads a page (pipelines/read.py and what it calls: the extractor, the
+normalisers, the policy rules, the text signatures of dedupe, the Notice model), the published
+schema, the libraries they use or the file's FORMAT changes the fingerprint, and every page is read
+again.
 
 Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON> TAB
 <MinHash signature of its text in base64> TAB <policy rows JSON>`` or ``<WARC record id> TAB
@@ -70,6 +72,7 @@ class Read:
 
 
 Reading = Read | str  # a page read: its notice, or why it was quarantined
+
 _PIPELINES = Path(__file__).resolve().parent
 _READERS = (
     "extract/*.py", "normalise/*.py", "policy/*.py", "dedupe/text.py", "dedupe/minhash.py", "notice.py",

@@ -83,16 +83,19 @@ def release(work: str, readings: str) -> Result:
 
 def dedupe(work: str) -> Result:
     """Group the pages read into documents (pipelines.dedupe), as the release does: the pages come from
-    the latest crawls (their readings, kept by the extract stage, so they are not read again)."""
+    the latest crawls, with the signatures of their texts (their readings, kept by the extract stage,
+    so they are not read again)."""
     from pipelines.dedupe import dedupe as group
     from pipelines.ledger import read_source
 
     started = time.perf_counter()
     sources = load_sources()
-    notices = [n for source in sources for n in read_source(Path(work) / "captures", source).notices]
+    crawls = [read_source(Path(work) / "captures", source) for source in sources]
+    notices = [n for crawl in crawls for n in crawl.notices]
+    signatures = {sha: s for crawl in crawls for sha, s in crawl.signatures.items()}
     setup = time.perf_counter() - started
     started = time.perf_counter()
-    result = group(notices, sources)
+    result = group(notices, sources, (), signatures)
     seconds = time.perf_counter() - started
     return {"setup": setup, "seconds": seconds, "groups": len(result.groups), "notices": len(notices)}
 

@@ -298,7 +298,7 @@ def cell(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list | dict):
-        return to_json(value)
+        return to_json(value) if value else ("[]" if isinstance(value, list) else "{}")
     return str(value)
 
 
