@@ -39,7 +39,7 @@ from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
 from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
 from pipelines.release.changes import NoticeChanges, compare_notices
 from pipelines.release.staging import Staging
-from pipelines.release.tables import Record, utc_seconds
+from pipelines.release.tables import UTC_SECONDS, Record
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from pipelines.ledger import SourceCrawl
@@ -68,7 +68,8 @@ def _optional_time(text: str | None) -> datetime | None:
 
 
 def _stamp(when: datetime | None) -> str | None:
-    return utc_seconds(when.isoformat()) if when else None
+    """A time as the data files write it (tables.utc_seconds), straight from the datetime."""
+    return when.astimezone(UTC).strftime(UTC_SECONDS) if when else None
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:

@@ -312,6 +312,9 @@ def defused(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
+
+
 def utc_seconds(timestamp: str) -> str:
     """An ISO timestamp from a ledger, as the data files write times: UTC, to the second."""
-    return datetime.fromisoformat(timestamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromisoformat(timestamp).astimezone(UTC).strftime(UTC_SECONDS)
