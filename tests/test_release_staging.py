@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.release import Dataset, publish
+from pipelines.release import Dataset, contents, publish
 from pipelines.release.keys import Keys
 from pipelines.release.staging import Staging
 from pipelines.release.tables import SCHEMAS
@@ -47,7 +47,8 @@ def test_every_reference_of_the_schemas_is_to_a_primary_key() -> None:
 def test_files_are_hashed_as_they_are_written_and_json_reads_back(tmp_path: Path) -> None:
     staging = Staging(tmp_path / ".1.0.0.partial")
     records: list[dict[str, Any]] = [{"id": "a", "t": '引号"\n'}, {"id": "b", "list": [1, {"x": None}]}]
-    staging.json("r.json", "r.ndjson", records)
+    with staging.json("r.json", "r.ndjson") as write:
+        assert [write(r) for r in records] == [json.dumps(r, ensure_ascii=False) for r in records]
     for name in ("r.json", "r.ndjson"):
         data = (staging.folder / name).read_bytes()
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -59,7 +60,8 @@ def test_files_are_hashed_as_they_are_written_and_json_reads_back(tmp_path: Path
     ]  # a record a line
     lines = (staging.folder / "r.ndjson").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == records
-    staging.json("empty.json", "empty.ndjson", [])
+    with staging.json("empty.json", "empty.ndjson"):
+        pass
     assert json.loads((staging.folder / "empty.json").read_text(encoding="utf-8")) == []
 
 
@@ -67,14 +69,12 @@ def test_a_version_whose_rows_break_their_table_schema_is_not_published(
     dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     publish(dataset, meishan_notices(2))
-    written = Staging.csv
+    attachments = contents.attachment_rows
 
-    def wrong_year(self: Staging, table: str, rows: Any, *, excel: str | None = None) -> None:
-        if table == "attachments":
-            rows = [{**row, "position": "first"} for row in rows]  # an integer column
-        written(self, table, rows, excel=excel)
+    def wrong_position(records: Any) -> Any:
+        return [{**row, "position": "first"} for row in attachments(records)]  # an integer column
 
-    monkeypatch.setattr(Staging, "csv", wrong_year)
+    monkeypatch.setattr(contents, "attachment_rows", wrong_position)
     with pytest.raises(ValueError, match=r"fails validation: .*position"):
         publish(dataset, meishan_notices(3))
     assert (dataset.folder / "latest").read_text(encoding="utf-8").strip() == "1.0.0"

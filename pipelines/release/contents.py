@@ -12,6 +12,11 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from crawlers.registry import Source
+from pipelines.policy.citations import CitedDocuments
+from pipelines.policy.rows import POLICY_TABLES
+from pipelines.policy.rows import Row as PolicyRow
+from pipelines.release.carry import Places, PreviousRows, digest
+from pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
 from pipelines.release.staging import Staging
 from pipelines.release.tables import Record, Row, utc_seconds
 
@@ -75,7 +80,55 @@ def source_rows(
     return rows
 
 
-def write_notices(staging: Staging, records: Sequence[Record]) -> None:
-    """The notices in their four files: JSON, NDJSON, CSV and the Excel CSV."""
-    staging.json("notices.json", "notices.ndjson", records)
-    staging.csv("notices", records, excel="notices-excel.csv")
+def write_notices(
+    staging: Staging,
+    records: Sequence[Record],
+    sources: Sequence[Source],
+    known: KnownPolicies,
+    before: PreviousRows,
+) -> Places:
+    """Every file made from the records, a record at a time: the notices (JSON, NDJSON, CSV, Excel
+    CSV), their attachments and their policy (tasks, targets, citations, agencies, and the
+    missing_documents no citation links). A notice whose rows the previous version made from the same
+    (``before``) has them copied; returns where each notice's rows are, for the next version."""
+    regions = {s.id: s.region for s in sources}
+    documents = CitedDocuments()
+    for record in records:
+        documents.add(record["id"], record["doc_number"], record["title"])
+    places = Places()
+    unlinked: list[PolicyRow] = []
+    with (
+        staging.json("notices.json", "notices.ndjson") as json_line,
+        staging.table("notices", excel="notices-excel.csv") as notices,
+        staging.tables("attachments", *POLICY_TABLES) as (attachments, tasks, targets, citations, agencies),
+    ):
+        carried_tables = (notices, attachments, tasks, targets, agencies)  # as carry.FILES has them
+        for record in records:
+            line = json_line(record)
+            page = from_page(record, known)
+            region = regions.get(record["source_id"])
+            made_from = digest(line, region, from_page=page is not None)
+            start = [at for writer in carried_tables for at in writer.position()]
+            carried = before.rows(record["id"], made_from)
+            if carried is None:
+                notices.write(record)
+                for row in attachment_rows([record]):
+                    attachments.write(row)
+                policy = record_policy(record, page, region)
+                for table, writer in (("tasks", tasks), ("targets", targets), ("agencies", agencies)):
+                    for row in policy[table]:
+                        writer.write(row)
+                cites = policy["citations"]
+            else:
+                notices.carry(carried[0], carried[1], row=record)
+                for writer, data in zip(carried_tables[1:], carried[2:], strict=True):
+                    writer.carry(data)
+                cites = before.citations(record["id"])
+            for row in cites:
+                if cited(documents, row) is None:
+                    unlinked.append(row)
+                citations.write(row)
+            end = [at for writer in carried_tables for at in writer.position()]
+            places.add(record["id"], made_from, start, end)
+    staging.csv("missing_documents", missing_documents(unlinked))
+    return places

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from crawlers.registry import Source
 from pipelines.notice import Notice, notice_id
 from pipelines.policy import read_policy
 from pipelines.policy.citations import CitedDocuments
-from pipelines.policy.rows import POLICY_TABLES, PolicyRows, Row, policy_rows
+from pipelines.policy.rows import PolicyRows, Row, policy_rows
 from pipelines.readings import PolicyRef
-from pipelines.release.staging import Staging
 from pipelines.release.tables import Record
 
 
@@ -49,34 +47,24 @@ def missing_documents(citations: Sequence[Row]) -> list[Row]:
 KnownPolicies = Mapping[str, tuple[str, PolicyRef]]  # page id → (content_sha256, its policy)
 
 
-def _policy(record: Record, known: KnownPolicies, regions: Mapping[str, str | None]) -> PolicyRows:
-    """The record's policy: its page's, when the record is its canonical page under the page's id,
+def from_page(record: Record, known: KnownPolicies) -> PolicyRef | None:
+    """The policy read with the record's page, when the record is that page under the page's own id,
     with the text the page was read with."""
     sha, ref = known.get(record["id"], ("", None))
     if ref is not None and sha == record["content_sha256"] and record["id"] == notice_id(record["url"]):
-        return ref.rows()
-    return policy_rows(read_policy(Notice.model_validate(record), regions.get(record["source_id"])))
+        return ref
+    return None
 
 
-def write_policy(
-    staging: Staging, records: Sequence[Record], sources: Sequence[Source], known: KnownPolicies
-) -> None:
-    """tasks.csv, targets.csv, citations.csv, agencies.csv and missing_documents.csv of the records;
-    ``known``: the policies read with the pages."""
-    regions = {s.id: s.region for s in sources}
-    documents = CitedDocuments()
-    for record in records:
-        documents.add(record["id"], record["doc_number"], record["title"])
-    unlinked: list[Row] = []
-    with staging.tables(*POLICY_TABLES) as writers:
-        for record in records:
-            policy = _policy(record, known, regions)
-            for table, writer in zip(POLICY_TABLES, writers, strict=True):
-                for row in policy[table]:
-                    if table == "citations":
-                        cited = documents.find(row["doc_number"], row["title"])
-                        row["cited_notice_id"] = cited  # the rows are this release's to fill in
-                        if cited is None:
-                            unlinked.append(row)
-                    writer.write(row)
-    staging.csv("missing_documents", missing_documents(unlinked))
+def record_policy(record: Record, page: PolicyRef | None, region: str | None) -> PolicyRows:
+    """The record's policy: its page's (``from_page``), else read here with its source's region."""
+    if page is not None:
+        return page.rows()
+    return policy_rows(read_policy(Notice.model_validate(record), region))
+
+
+def cited(documents: CitedDocuments, citation: Row) -> str | None:
+    """The notice of the version a citation row points to (set in the row), if any."""
+    found = documents.find(citation["doc_number"], citation["title"])
+    citation["cited_notice_id"] = found  # the rows are this release's to fill in
+    return found

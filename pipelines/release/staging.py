@@ -11,11 +11,12 @@ on any version.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -24,10 +25,11 @@ from typing import Any, BinaryIO, TextIO
 from frictionless import Package
 
 from pipelines.release.keys import AddRow, Keys
-from pipelines.release.tables import Row, cell, columns, defused, to_json
+from pipelines.release.tables import SCHEMAS, Row, cell, columns, defused, to_json
 
 FileFacts = dict[str, Any]  # {"hash": "sha256:…", "bytes": n}
 CHECKED_ROWS = 1000  # rows of each resource Frictionless reads when a version is published
+BUFFERED = 1 << 16  # characters of rows encoded at a time
 
 
 def file_facts(data: bytes) -> FileFacts:
@@ -54,14 +56,23 @@ class _Counting(io.RawIOBase):
 
 class TableWriter:
     """Writes the rows of one table to its CSV file, and to the Excel copy when there is one: the
-    table's columns in order, cells as tables.cell writes them; the keys checked on the way."""
+    table's columns in order, cells as tables.cell writes them; the keys checked on the way.
 
-    def __init__(self, table: str, out: TextIO, excel: TextIO | None, keys: AddRow) -> None:
+    Rows are encoded a buffer at a time; ``position`` says where the next row starts in each file,
+    and ``carry`` puts bytes already encoded (rows of an earlier version: pipelines.release.carry)."""
+
+    def __init__(self, table: str, out: _Counting, excel: _Counting | None, keys: AddRow) -> None:
         self._names = columns(table)
         self._values = itemgetter(*self._names)  # every row has every column (a value or None)
         self._keys = keys
-        self._csv = csv.writer(out)
-        self._excel = csv.writer(excel) if excel else None
+        schema = SCHEMAS[table]
+        foreign = (name for key in schema.get("foreignKeys", []) for name in key["fields"])
+        self._keyed = {*schema["primaryKey"], *foreign}
+        self._files = [(out, io.StringIO())] + ([(excel, io.StringIO())] if excel else [])
+        self._csv = csv.writer(self._files[0][1])
+        self._excel = csv.writer(self._files[1][1]) if excel else None
+        if excel:
+            excel.write(codecs.BOM_UTF8)
         for writer in filter(None, (self._csv, self._excel)):
             writer.writerow(self._names)
 
@@ -71,6 +82,32 @@ class TableWriter:
         self._csv.writerow(cells)
         if self._excel:
             self._excel.writerow([defused(c) for c in cells])
+        if self._files[0][1].tell() > BUFFERED:
+            self._flush()
+
+    def _flush(self) -> None:
+        for out, buffer in self._files:
+            if text := buffer.getvalue():
+                out.write(text.encode("utf-8"))
+                buffer.seek(0)
+                buffer.truncate()
+
+    def position(self) -> list[int]:
+        """Where the next row starts, in bytes: in the CSV file, and in the Excel copy when there is one."""
+        self._flush()
+        return [out.size for out, _ in self._files]
+
+    def carry(self, *data: bytes, row: Row | None = None) -> None:
+        """Rows encoded before, as bytes of the CSV file and of the Excel copy (when there is one). The
+        keys of ``row``, the one row they hold, are checked; others not again (release.carry says why)."""
+        if row is not None:
+            self._keys([cell(row[name]) if name in self._keyed else "" for name in self._names])
+        self._flush()
+        for (out, _), chunk in zip(self._files, data, strict=True):
+            out.write(chunk)
+
+    def close(self) -> None:
+        self._flush()
 
 
 class Staging:
@@ -83,12 +120,18 @@ class Staging:
         self.keys = Keys()
 
     @contextmanager
-    def text(self, name: str, encoding: str = "utf-8") -> Iterator[TextIO]:
-        with (self.folder / name).open("wb") as raw:
+    def binary(self, name: str) -> Iterator[_Counting]:
+        with (self.folder / name).open("wb", buffering=1 << 20) as raw:
             counting = _Counting(raw)
-            with io.TextIOWrapper(io.BufferedWriter(counting, 1 << 20), encoding=encoding, newline="") as out:
-                yield out
+            yield counting
         self.facts[name] = {"hash": "sha256:" + counting.sha256.hexdigest(), "bytes": counting.size}
+
+    @contextmanager
+    def text(self, name: str) -> Iterator[TextIO]:
+        with self.binary(name) as counting, io.TextIOWrapper(
+            io.BufferedWriter(counting, 1 << 20), encoding="utf-8", newline=""
+        ) as out:
+            yield out
 
     def write(self, name: str, data: bytes) -> None:
         with (self.folder / name).open("wb") as out:
@@ -100,9 +143,11 @@ class Staging:
         """``<table>.csv``, and its copy for Excel when ``excel`` names one: UTF-8 with a BOM, and text
         that Excel would run as a formula prefixed with an apostrophe (tables.defused)."""
         with ExitStack() as files:
-            out = files.enter_context(self.text(f"{table}.csv"))
-            copy = files.enter_context(self.text(excel, "utf-8-sig")) if excel else None
-            yield TableWriter(table, out, copy, self.keys.adder(table, columns(table)))
+            out = files.enter_context(self.binary(f"{table}.csv"))
+            copy = files.enter_context(self.binary(excel)) if excel else None
+            writer = TableWriter(table, out, copy, self.keys.adder(table, columns(table)))
+            yield writer
+            writer.close()
 
     def csv(self, table: str, rows: Iterable[Row], *, excel: str | None = None) -> None:
         with self.table(table, excel=excel) as writer:
@@ -115,17 +160,23 @@ class Staging:
         with ExitStack() as stack:
             yield [stack.enter_context(self.table(table)) for table in tables]
 
-    def json(self, array: str, lines: str, records: Iterable[dict[str, Any]]) -> None:
-        """The records as one JSON array (file ``array``, a record a line) and as JSON lines."""
+    @contextmanager
+    def json(self, array: str, lines: str) -> Iterator[Callable[[dict[str, Any]], str]]:
+        """What writes records as one JSON array (file ``array``, a record a line) and as JSON lines;
+        it returns each record's line."""
         with self.text(array) as out, self.text(lines) as each:
-            out.write("[")
-            separator = "\n"
-            for record in records:
+            written = 0
+
+            def write(record: dict[str, Any]) -> str:
+                nonlocal written
                 line = to_json(record)
-                out.write(separator + line)
+                out.write(("," if written else "[") + "\n" + line)
                 each.write(line + "\n")
-                separator = ",\n"
-            out.write("\n]\n" if separator != "\n" else "]\n")
+                written += 1
+                return line
+
+            yield write
+            out.write("\n]\n" if written else "[]\n")
 
     def check(self, descriptor: str) -> None:
         """Raise ValueError with what is wrong with the staged package: broken keys, then what

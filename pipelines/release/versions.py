@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from crawlers.registry import Source, get_source
 from pipelines.notice import Notice
+from pipelines.release.carry import previous_rows
 from pipelines.release.changelog import Summary, changes_md
 from pipelines.release.changes import Bump, change_rows, judge, next_version
-from pipelines.release.contents import attachment_rows, quality_rows, source_rows, write_notices
+from pipelines.release.contents import quality_rows, source_rows, write_notices
 from pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
 from pipelines.release.history import Previous, assemble, compare
 from pipelines.release.package import descriptor
-from pipelines.release.policy import KnownPolicies, write_policy
+from pipelines.release.policy import KnownPolicies
 from pipelines.release.staging import Staging
 from pipelines.release.tables import utc_seconds
 
@@ -114,12 +115,11 @@ def _publish(
     summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
     staging = Staging(dataset.folder / f".{version}.partial")
     try:
-        write_notices(staging, records)
-        staging.csv("attachments", attachment_rows(records))
+        with previous_rows(dataset.folder, latest) as before:
+            places = write_notices(staging, records, sources, _known_policies(crawls), before)
         staging.csv("sources", source_rows(sources, crawls, records))
         staging.csv("quality", quality)
         staging.csv("changes", rows)
-        write_policy(staging, records, sources, _known_policies(crawls))
         documents.write(staging)
         staging.write("CHANGES.md", changes_md(summary, rows))
         descriptor_bytes = _json(descriptor(dataset, sources, version, created, staging.facts))
@@ -137,6 +137,7 @@ def _publish(
     }
     if forced:
         entry["forced"] = list(forced)
+    places.save(dataset.folder, version, staging.folder)
     _commit(dataset, version, staging, entry)
     return Published(version, dataset.folder / version, new=True, bump=verdict.bump, forced=tuple(forced))
 
