@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -118,20 +119,32 @@ def complete_gzip_length(path: Path) -> int:
     """How many leading bytes of a .warc.gz file are whole gzip members (one member per record)."""
     if not path.exists():
         return 0
-    complete = position = 0
-    member = zlib.decompressobj(zlib.MAX_WBITS | 16)
     with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            while chunk:
-                member.decompress(chunk)
-                if not member.eof:
-                    position += len(chunk)
-                    break
-                position += len(chunk) - len(member.unused_data)
-                complete = position
-                chunk = member.unused_data
-                member = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    return complete
+        return max((end for _, end, _ in gzip_members(stream)), default=0)
+
+
+HEAD = 1 << 14  # bytes of a gzip member given decompressed by gzip_members: a WARC record's headers
+
+
+def gzip_members(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """The whole gzip members of a stream, in order: where each starts and ends in the stream, and its
+    first HEAD bytes decompressed (a .warc.gz holds one member per record). A torn last member (a
+    crawl killed while writing it) is left out."""
+    data, base, start = memoryview(b""), 0, 0  # data: what was read of the stream from base on
+    while True:
+        member, head, at = zlib.decompressobj(zlib.MAX_WBITS | 16), b"", start
+        while not member.eof:
+            if at - base == len(data):
+                data, base = memoryview(stream.read(1 << 20)), at
+                if not data:
+                    return
+            # fed a bounded piece at a time: what is left of a piece is copied once the member ends
+            piece = data[at - base : at - base + (1 << 14)]
+            out = member.decompress(piece)
+            head += out[: HEAD - len(head)]
+            at += len(piece) - len(member.unused_data)
+        yield start, at, head
+        start = at
 
 
 def sha256_hex(body: bytes) -> str:

@@ -71,7 +71,7 @@ def sharded_site(demo_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Ite
     site = tmp_path_factory.mktemp("sharded") / "site"
     shutil.copytree(demo_run.workdir / "site", site, ignore=shutil.ignore_patterns("pagefind"))
     pages = {p.parent.name: "-" for p in sorted(site.glob("notices/*/index.html"))}
-    index_notices(site, pages, site.parent / "cache", shard_size=2)
+    index_notices(site, pages, site.parent / "cache", sizes=(2,))
     shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert len(shards) == (len(pages) + 1) // 2
     with _served(site) as origin:

@@ -10,7 +10,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawlers.capture import Fetch, FetchOutcome, Kind, ledger_line
+from crawlers.capture import HEAD, Fetch, FetchOutcome, Kind, ledger_line
 from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
 from pipelines import readings
 from pipelines.captures import Crawl
@@ -26,14 +26,18 @@ NEW = render_notice(SOURCE, PAGES_DIR / SOURCE / "2020-fangguanfu-yingshang-yaod
 NOT_A_NOTICE = NOT_FOUND  # an error page served with status 200
 
 
-def write_crawl(folder: Path, crawl_id: str, pages: list[tuple[str, bytes]]) -> dict[str, str]:
-    """A WARC file of response records; returns each URL's record id."""
+def write_crawl(
+    folder: Path, crawl_id: str, pages: list[tuple[str, bytes]], headers: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A WARC file of response records (with these WARC ``headers``); returns each URL's record id."""
     ids = {}
     with (folder / f"{crawl_id}.warc.gz").open("wb") as stream:
         writer = WARCWriter(stream, gzip=True)
         for url, body in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers)
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1")
+            record = writer.create_warc_record(
+                url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict=headers
+            )
             writer.write_record(record)
             record.raw_stream.close()  # warcio's spooled copy of the payload
             ids[url] = record.rec_headers.get_header("WARC-Record-ID")
@@ -113,8 +117,19 @@ def test_reading_in_worker_processes_gives_the_same_notices_and_outcomes(crawl: 
 
 
 def test_only_the_records_the_ledger_points_to_are_read(crawl: Crawl) -> None:
-    wanted = {f.warc_record_id for f in crawl.fetches() if f.url.endswith("kept.htm")}
+    wanted = {f.warc_record_id or "" for f in crawl.fetches() if f.url.endswith("kept.htm")}
     assert [r.url for r in crawl.responses(wanted)] == [f"{HOST}/kept.htm"]
+
+
+def test_a_record_with_headers_longer_than_the_quick_look_is_found(tmp_path: Path) -> None:
+    folder = tmp_path / SOURCE
+    folder.mkdir()
+    pages = [(f"{HOST}/{n}.htm", NEW) for n in range(3)]
+    ids = write_crawl(folder, LATER, pages, headers={f"X-Note-{n}": "x" * 100 for n in range(HEAD // 100)})
+    crawl = Crawl(SOURCE, LATER, folder)
+    rows = "".join(ledger_line(fetch(url, record)) for url, record in ids.items())
+    (folder / f"{LATER}.fetches.jsonl").write_text(rows, encoding="utf-8")
+    assert [r.url for r in crawl.responses({ids[f"{HOST}/1.htm"]})] == [f"{HOST}/1.htm"]
 
 
 @pytest.fixture

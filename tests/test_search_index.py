@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from pipelines.site import search_index
-from pipelines.site.search_index import assign, index_notices
+from pipelines.site.search_index import index_notices
+from pipelines.site.search_index import layout as search_layout
 
-SIZE = 2  # pages per shard in these tests
+SIZES = (2,)  # pages per shard in these tests
 
 
 class Builds:
-    """Successive builds into fresh site folders (as mkdocs empties it) with one cache."""
+    """Successive builds with one cache: into fresh site folders (as mkdocs empties it), or into the
+    site folder of the last build (its pagefind/ kept, as the hook does)."""
 
     def __init__(self, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.tmp = tmp
@@ -34,16 +36,20 @@ class Builds:
 
         monkeypatch.setattr(search_index, "_build", recorded)
 
-    def __call__(self, texts: dict[str, str], size: int = SIZE) -> Path:
-        self.count += 1
+    def __call__(
+        self, texts: dict[str, str], places: dict[str, int] | None = None, sizes: tuple[int, ...] = SIZES,
+        *, cache: str = "cache", again: bool = False,
+    ) -> Path:
+        self.count += int(not again)
         self.indexed = []
         site = self.tmp / f"site{self.count}"
         for page, text in texts.items():
             html = (f'<html lang="zh"><body><nav>导航</nav><main data-pagefind-body><h1>{text}</h1>'
                     f'<span data-pagefind-filter="年份:2024"></span><p>{text}</p></main></body></html>')
-            (site / "notices" / page).mkdir(parents=True)
+            (site / "notices" / page).mkdir(parents=True, exist_ok=True)
             (site / "notices" / page / "index.html").write_text(html, encoding="utf-8")
-        index_notices(site, texts, self.tmp / "cache", size)  # the text stands for the page's digest
+        places = places or {page: PLACES[page] for page in texts}  # the places of the pages arrived
+        index_notices(site, texts, self.tmp / cache, places, sizes)  # the text stands for the digest
         return site
 
 
@@ -74,65 +80,99 @@ def urls(*pages: str) -> set[str]:
 
 
 FIVE = {"a1": "防汛抗旱工作", "b2": "安全生产检查", "c3": "营商环境", "d4": "乡村振兴", "e5": "数字政府"}
+PLACES = {page: place for place, page in enumerate([*FIVE, "f6", "g7", "h8", "i9"])}  # in order of arrival
 
 
-def test_pages_are_indexed_in_shards_of_bounded_size_in_their_order(builds: Builds) -> None:
+def test_pages_are_indexed_in_shards_of_bounded_size_by_their_place(builds: Builds) -> None:
     site = builds(FIVE)
     shards = indexed(site)
-    assert layout(site) == {
-        "0000": urls("a1", "b2"), "0001": urls("c3", "d4"), "0002": urls("e5")}
-    assert "营商环境" in shards["0001"]["/notices/c3/"]
-    assert "导航" not in shards["0001"]["/notices/c3/"]  # only the data-pagefind-body block
+    assert layout(site) == {"000000": urls("a1", "b2"), "000002": urls("c3", "d4"), "000004": urls("e5")}
+    assert "营商环境" in shards["000002"]["/notices/c3/"]
+    assert "导航" not in shards["000002"]["/notices/c3/"]  # only the data-pagefind-body block
 
 
-def test_a_new_page_indexes_only_the_open_shard(builds: Builds) -> None:
+def test_a_new_page_indexes_only_the_last_shard(builds: Builds) -> None:
     builds(FIVE)
     site = builds({**FIVE, "f6": "科技创新"})
-    assert builds.indexed == ["0002"]
-    assert set(indexed(site)["0002"]) == urls("e5", "f6")
+    assert builds.indexed == ["000004"]
+    assert set(indexed(site)["000004"]) == urls("e5", "f6")
     site = builds({**FIVE, "f6": "科技创新", "g7": "养老服务"})
-    assert builds.indexed == ["0003"]
-    assert layout(site) == {
-        "0000": urls("a1", "b2"), "0001": urls("c3", "d4"), "0002": urls("e5", "f6"), "0003": urls("g7")}
+    assert builds.indexed == ["000006"]
+    assert layout(site) == {"000000": urls("a1", "b2"), "000002": urls("c3", "d4"),
+                            "000004": urls("e5", "f6"), "000006": urls("g7")}
+
+
+def test_small_shards_of_the_last_pages_become_one_large_shard_when_they_fill_it(builds: Builds) -> None:
+    sizes = (4, 2)
+    six = {**FIVE, "f6": "科技创新"}
+    site = builds(six, sizes=sizes)
+    assert layout(site) == {"000000": urls("a1", "b2", "c3", "d4"), "000004": urls("e5", "f6")}
+    site = builds({**six, "g7": "养老服务"}, sizes=sizes)
+    assert builds.indexed == ["000006"]
+    site = builds({**six, "g7": "养老服务", "h8": "生态环境", "i9": "文化旅游"}, sizes=sizes)
+    assert sorted(builds.indexed) == ["000004", "000008"]
+    assert layout(site) == {"000000": urls("a1", "b2", "c3", "d4"), "000004": urls("e5", "f6", "g7", "h8"),
+                            "000008": urls("i9")}
 
 
 def test_a_changed_page_indexes_its_shard_again(builds: Builds) -> None:
     builds(FIVE)
     site = builds({**FIVE, "c3": "营商环境优化提升"})
-    assert builds.indexed == ["0001"]
-    assert "优化提升" in indexed(site)["0001"]["/notices/c3/"]
+    assert builds.indexed == ["000002"]
+    assert "优化提升" in indexed(site)["000002"]["/notices/c3/"]
 
 
-def test_a_removed_page_leaves_the_index_and_an_empty_shard_goes(builds: Builds) -> None:
+def test_a_removed_page_leaves_a_gap_and_moves_no_other_page(builds: Builds) -> None:
     builds(FIVE)
-    site = builds({k: v for k, v in FIVE.items() if k not in ("b2", "e5")})
-    assert sorted(builds.indexed) == ["0000"]
-    assert layout(site) == {"0000": urls("a1"), "0001": urls("c3", "d4")}
-    site = builds({**FIVE, "f6": "科技创新"})  # back again: new pages, in the newest shard
-    assert layout(site) == {
-        "0000": urls("a1"), "0001": urls("c3", "d4"), "0002": urls("b2", "e5"), "0003": urls("f6")}
+    site = builds({k: v for k, v in FIVE.items() if k not in ("b2", "e5")}, {p: PLACES[p] for p in FIVE})
+    assert builds.indexed == ["000000"]
+    assert layout(site) == {"000000": urls("a1"), "000002": urls("c3", "d4")}
 
 
-def test_an_unchanged_build_indexes_nothing_and_another_shard_size_everything(builds: Builds) -> None:
+def test_the_shards_are_those_of_a_build_from_an_empty_cache(builds: Builds) -> None:
+    builds(FIVE)
+    builds({**FIVE, "f6": "科技创新"})
+    grown = builds({**FIVE, "f6": "科技创新", "g7": "养老服务"})
+    fresh = builds({**FIVE, "f6": "科技创新", "g7": "养老服务"}, cache="empty")
+    assert indexed(grown) == indexed(fresh)
+
+
+def test_the_site_keeps_the_shards_that_did_not_change(builds: Builds) -> None:
+    site = builds(FIVE)
+    entry = site / "pagefind" / "000000" / "pagefind-entry.json"
+    first = entry.stat().st_ino
+    (site / "pagefind" / "999999").mkdir()  # a shard the layout no longer has
+    builds({**FIVE, "e5": "数字政府建设"}, again=True)
+    assert builds.indexed == ["000004"]
+    assert entry.stat().st_ino == first  # not linked again
+    kept = sorted(p.name for p in (site / "pagefind").iterdir())
+    assert kept == ["000000", "000002", "000004", "shards.json"]
+    assert "建设" in indexed(site)["000004"]["/notices/e5/"]
+
+
+def test_an_unchanged_build_indexes_nothing_and_other_sizes_everything(builds: Builds) -> None:
     builds(FIVE)
     site = builds(FIVE)
     assert builds.indexed == []
     assert set().union(*indexed(site).values()) == urls(*FIVE)
-    site = builds(FIVE, size=3)
-    assert builds.indexed == ["0000", "0001"]
-    assert layout(site) == {
-        "0000": urls("a1", "b2", "c3"), "0001": urls("d4", "e5")}
+    site = builds(FIVE, sizes=(3,))
+    assert builds.indexed == ["000000", "000003"]
+    assert layout(site) == {"000000": urls("a1", "b2", "c3"), "000003": urls("d4", "e5")}
 
 
 def test_no_pages_no_index_and_a_page_id_is_never_a_path(tmp_path: Path) -> None:
+    (tmp_path / "site" / "pagefind" / "000000").mkdir(parents=True)  # kept from a build with a release
     index_notices(tmp_path / "site", {}, tmp_path / "cache")
     assert not (tmp_path / "site" / "pagefind").exists()
     with pytest.raises(ValueError, match="not a notice id"):
         index_notices(tmp_path / "site", {"../../etc": "x"}, tmp_path / "cache")
 
 
-def test_assignment_keeps_pages_in_their_shard_and_fills_the_newest() -> None:
-    previous = {"0000": {"a": "1", "b": "1"}, "0001": {"c": "1"}}
-    pages = {"n": "1", "c": "2", "a": "1", "m": "1", "o": "1"}
-    assert assign(previous, pages, 2) == {"0000": {"a": "1"}, "0001": {"c": "2", "n": "1"},
-                                          "0002": {"m": "1", "o": "1"}}
+def test_the_layout_cuts_the_places_into_large_shards_then_small_ones() -> None:
+    pages = dict.fromkeys("abcdefghij", "-")
+    places = {page: place for place, page in enumerate("abcdefghij")} | {"k": 11}  # k: withdrawn
+    assert search_layout(pages, places, (4, 2)) == {
+        "000000": dict.fromkeys("abcd", "-"), "000004": dict.fromkeys("efgh", "-"),
+        "000008": dict.fromkeys("ij", "-")}
+    assert search_layout(pages, places, (5,)) == {
+        "000000": dict.fromkeys("abcde", "-"), "000005": dict.fromkeys("fghij", "-")}

@@ -77,8 +77,8 @@ def test_sources_are_browsed_by_region(released: Built) -> None:
 
 def test_the_search_index_holds_only_the_notice_pages_with_their_filters(released: Built) -> None:
     index = released.site / "pagefind"
-    assert json.loads((index / "shards.json").read_text(encoding="utf-8")) == ["0000"]  # thousands in a shard
-    entry = json.loads((index / "0000" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert json.loads((index / "shards.json").read_text(encoding="utf-8")) == ["000000"]  # one shard
+    entry = json.loads((index / "000000" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert [(lang, facts["page_count"]) for lang, facts in entry["languages"].items()] == [("zh", len(ALL))]
     page = released.html(f"notices/{MEISHAN.id}/index.html")
     body = page.cssselect("[data-pagefind-body]")

@@ -1,26 +1,35 @@
 """The site built again: the pages written outside mkdocs into shells, kept in a cache beside the site
-and rendered again only when what they are made from changed; downloads checked against their hashes.
+and rendered again only when what they are made from changed; the search index's shards kept; and
+downloads checked against their hashes.
 
-One scenario runs the real mkdocs twice into the same folder: from a release of three notices, then
-from a dataset whose 1.1.0 has one of them edited, another gone (releases keep every notice, so it
-is another dataset) and one added. The others call the writer on a hand-made shell.
+One scenario runs the real mkdocs night after night into one site folder, as versions of a dataset
+are published (a notice edited, one added, a cited notice arriving, a copy found elsewhere, a notice
+fetched again, an old version's folder deleted), and compares the result with a site built once from
+an empty cache: they must be the same files, byte for byte, but for what Pagefind itself writes
+differently from one run to the next. The others call the writer on a hand-made shell.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from pipelines.notice import Notice
 from pipelines.release import publish
 from pipelines.site.markup import HtmlPage
 from pipelines.site.page_cache import set_aside, write_pages
 from pipelines.site.release_data import verified, version_files
 from pipelines.site.shells import CONTENT_MARK, SHELL, TITLE_MARK, OutsidePage, Shell
+from tests.conftest import make_notice
+from tests.test_release_policy import CITED, citing
 from tests.test_site import (
     GOVCN,
     HOSTILE_NOTICE,
@@ -31,58 +40,104 @@ from tests.test_site import (
     mkdocs_build,
     new_dataset,
 )
+from tests.test_site_policy import HOSTILE_PLAN
 
 SHELL_HTML = (
     '<html><head><link rel="canonical" href="https://example.org/notices/gw-shell/">'
     f"<title>{TITLE_MARK} - site</title></head><body><p>{TITLE_MARK}</p>{CONTENT_MARK}</body></html>"
 )
+PLAN = citing(1, HOSTILE_PLAN)  # cites CITED, which arrives in the second version
+REPOST = make_notice(  # GOVCN on another site: a copy of it, found in the third version
+    "https://www.ms.gov.cn/info/1046/5329250.htm", title=GOVCN.title, doc_number=GOVCN.doc_number,
+    doc_number_raw=GOVCN.doc_number_raw, doc_number_parts=GOVCN.doc_number_parts,
+    issuing_agency="国务院", doc_type="批复", written_date="2018-09-24", published_date="2018-10-16",
+)
+MEISHAN_AGAIN = MEISHAN.model_copy(update={"retrieved_at": datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)})
+NIGHTS: list[list[Notice]] = [
+    [MEISHAN, GOVCN, SHANDONG, PLAN],
+    [MEISHAN, GOVCN, SHANDONG_EDITED, PLAN, CITED],  # PLAN's citation now links: PLAN is not "updated"
+    [MEISHAN_AGAIN, GOVCN, SHANDONG_EDITED, PLAN, CITED, HOSTILE_NOTICE, REPOST],  # fetched again: not
+]
+PAGEFIND_RUN = ("filter/", ".pf_meta", "pagefind-entry.json")  # what two Pagefind runs write differently
 
 
 @dataclass(frozen=True)
-class TwoBuilds:
-    site: Path
-    first: dict[str, int]  # notice id -> inode of its page after the first build
+class Nights:
+    site: Path  # built after each version, and after version 1.0.0's folder was deleted
+    fresh: Path  # built once, from an empty cache, from the same dataset
+    inodes: list[dict[str, int]]  # after each build: notice id -> inode of its page
+
+    def changed(self, night: int) -> set[str]:
+        """The notices whose page the build of ``night`` wrote anew (1: the second build)."""
+        before, after = self.inodes[night - 1], self.inodes[night]
+        return {notice for notice, inode in after.items() if before.get(notice) != inode}
 
 
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> TwoBuilds:
-    tmp = tmp_path_factory.mktemp("incremental")
-    site = tmp / "site"
-    before = new_dataset(tmp / "before")
-    publish(before, [MEISHAN, GOVCN, SHANDONG])
-    mkdocs_build(before.folder, site)
-    first = {n.id: (site / "notices" / n.id / "index.html").stat().st_ino for n in (MEISHAN, GOVCN, SHANDONG)}
-    after = new_dataset(tmp / "after")
-    publish(after, [MEISHAN, SHANDONG])
-    publish(after, [MEISHAN, SHANDONG_EDITED, HOSTILE_NOTICE])
-    mkdocs_build(after.folder, site)
-    return TwoBuilds(site, first)
+def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
+    tmp = tmp_path_factory.mktemp("nights")
+    dataset, site = new_dataset(tmp / "notices"), tmp / "site"
+    inodes = []
+    for notices in [*NIGHTS, []]:
+        if notices:
+            publish(dataset, notices)
+        else:  # a night without a version: an old version's folder deleted, its changes not known
+            shutil.rmtree(dataset.folder / "1.0.0")
+        mkdocs_build(dataset.folder, site)
+        inodes.append({p.parent.name: p.stat().st_ino for p in site.glob("notices/*/index.html")})
+    (tmp / "fresh").mkdir()
+    mkdocs_build(dataset.folder, tmp / "fresh" / "site")
+    return Nights(site, tmp / "fresh" / "site", inodes)
 
 
-def test_a_second_build_shows_the_new_release_and_renders_only_what_changed(rebuilt: TwoBuilds) -> None:
-    notices = rebuilt.site / "notices"
-    assert not (notices / GOVCN.id).exists()
-    page = lxml.html.parse(str(notices / HOSTILE_NOTICE.id / "index.html")).getroot()
-    assert page.cssselect("article h1")[0].text_content() == HOSTILE_TITLE
-    edited = lxml.html.parse(str(notices / SHANDONG.id / "index.html")).getroot()
-    assert "会议部署了下一阶段安全生产工作。" in edited.cssselect(".gw-body")[0].text_content()
-    assert "1.1.0" in edited.cssselect(".gw-notice")[0].text_content()  # its versions list
-    assert (notices / SHANDONG.id / "index.html").stat().st_ino != rebuilt.first[SHANDONG.id]
-    # the unchanged notice's page is the file the first build wrote: not rendered again
-    assert (notices / MEISHAN.id / "index.html").stat().st_ino == rebuilt.first[MEISHAN.id]
+def _files(site: Path) -> dict[str, bytes]:
+    """Every file of a site, by path, but for those Pagefind writes differently from run to run."""
+    paths = (p for p in sorted(site.rglob("*")) if p.is_file())
+    return {str(p.relative_to(site)): p.read_bytes() for p in paths
+            if not (p.relative_to(site).parts[0] == "pagefind" and any(x in str(p) for x in PAGEFIND_RUN))}
 
 
-def test_pages_written_outside_mkdocs_have_their_own_address_and_no_shell_is_left(rebuilt: TwoBuilds) -> None:
-    assert not list(rebuilt.site.rglob(SHELL))
-    page = lxml.html.parse(str(rebuilt.site / "notices" / MEISHAN.id / "index.html")).getroot()
+def _searched(site: Path) -> dict[str, int]:
+    """Each shard's pages (the page count in its entry file), as the search page loads them."""
+    counts = {}
+    for shard in json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")):
+        entry = json.loads((site / "pagefind" / shard / "pagefind-entry.json").read_bytes())
+        counts[shard] = entry["languages"]["zh"]["page_count"]
+    return counts
+
+
+def test_a_site_built_night_after_night_is_the_site_built_at_once(nights: Nights) -> None:
+    incremental, fresh = _files(nights.site), _files(nights.fresh)
+    assert sorted(incremental) == sorted(fresh)
+    assert [path for path in incremental if incremental[path] != fresh[path]] == []
+    assert _searched(nights.site) == _searched(nights.fresh)
+    fragments = [gzip.decompress(data) for path, data in incremental.items() if "/fragment/" in path]
+    records = {json.loads(f.removeprefix(b"pagefind_dcd"))["url"] for f in fragments}
+    assert records == {f"/notices/{n.id}/" for n in (MEISHAN, GOVCN, SHANDONG, PLAN, CITED, HOSTILE_NOTICE)}
+
+
+def test_a_night_renders_only_the_pages_whose_inputs_changed(nights: Nights) -> None:
+    assert nights.changed(1) == {SHANDONG.id, CITED.id, PLAN.id}  # PLAN: its citation links to CITED
+    assert nights.changed(2) == {MEISHAN.id, GOVCN.id, HOSTILE_NOTICE.id}  # retrieved again; a new copy
+    assert nights.changed(3) == set(nights.inodes[3])  # every page lists 1.0.0 as "not recorded"
+    page = lxml.html.parse(str(nights.site / "notices" / PLAN.id / "index.html")).getroot()
+    assert page.cssselect(".gw-policy li a")[0].get("href") == f"../../notices/{CITED.id}/"
+    page = lxml.html.parse(str(nights.site / "notices" / MEISHAN.id / "index.html")).getroot()
+    assert "2026-02-03T04:05:06Z" in page.cssselect(".gw-notice")[0].text_content()
+
+
+def test_pages_written_outside_mkdocs_have_their_own_address_and_no_shell_is_left(nights: Nights) -> None:
+    assert not list(nights.site.rglob(SHELL))
+    page = lxml.html.parse(str(nights.site / "notices" / MEISHAN.id / "index.html")).getroot()
     assert page.cssselect('link[rel="canonical"]')[0].get("href").endswith(f"/notices/{MEISHAN.id}/")
     assert page.find(".//title").text_content() == f"{MEISHAN.title} - gongwen 公文"
     assert page.cssselect('head link[type="application/atom+xml"]')[0].get("href") == "../../feed.xml"
-    assert (rebuilt.site / "browse" / "source" / "sc_meishan" / "index.html").is_file()
-    sitemap = (rebuilt.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert (nights.site / "browse" / "source" / "sc_meishan" / "index.html").is_file()
+    hostile = lxml.html.parse(str(nights.site / "notices" / HOSTILE_NOTICE.id / "index.html")).getroot()
+    assert hostile.cssselect("article h1")[0].text_content() == HOSTILE_TITLE
+    sitemap = (nights.site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"/notices/{MEISHAN.id}/</loc>" in sitemap
     assert "/browse/source/sc_meishan/</loc>" in sitemap
-    assert GOVCN.id not in sitemap
     assert SHELL not in sitemap
 
 

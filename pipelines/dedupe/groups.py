@@ -11,7 +11,7 @@ from pipelines.dedupe.canonical import Rank, issuers, rank
 from pipelines.dedupe.identity import assign_ids
 from pipelines.dedupe.match import Matching, match
 from pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
-from pipelines.dedupe.text import SHINGLE, comparable, overlap
+from pipelines.dedupe.text import SHINGLE, Overlap, comparable, overlap
 from pipelines.notice import Notice, notice_id
 
 # A copy differs materially from the canonical text when more shingles differ than two isolated
@@ -44,6 +44,14 @@ def _canonical_first(
         return rank(pages[i], source_of.get(pages[i].source_id), names, first_seen[i])
 
     return sorted(members, key=key)
+
+
+def _overlap(canonical: Notice, page: Notice) -> Overlap:
+    """How the page's text differs from the canonical copy's; a copy of the same text (the canonical
+    one itself, most copies) is not compared, and no text is held longer than it is compared."""
+    if page.content_sha256 == canonical.content_sha256:
+        return Overlap(1.0, 0)
+    return overlap(comparable(canonical.body_text), comparable(page.body_text))
 
 
 def dedupe(
@@ -83,11 +91,9 @@ def dedupe(
 
     groups = []
     for group_id, members in zip(ids, ordered, strict=True):
-        # A page alone is its own canonical copy: nothing to compare (and to hold) its text with.
-        texts = [comparable(pages[i].body_text) for i in members] if len(members) > 1 else [""]
         copies = []
-        for i, text in zip(members, texts, strict=True):
-            similarity, changed = overlap(texts[0], text)
+        for i in members:
+            similarity, changed = _overlap(pages[members[0]], pages[i])
             differs = changed > MAX_CHANGED
             copies.append(Copy(pages[i], first_seen[i], pages[i].retrieved_at, similarity, differs))
         links, withdrawn = tuple(sorted(forwarded[group_id])), tuple(sorted(merged[group_id]))

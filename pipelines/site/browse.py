@@ -7,15 +7,18 @@ so the pages grow linearly with the corpus, and none of them is in the navigatio
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from crawlers.registry import Source
 from pipelines.site.markup import HtmlPage, block, esc, front_matter, internal_link, relative, slug, table
 from pipelines.site.pages import (
     NO_RELEASE,
-    newest_first,
+    newest,
     notice_date,
     notice_table,
     notice_year,
@@ -23,6 +26,7 @@ from pipelines.site.pages import (
     text,
 )
 from pipelines.site.release_data import Record, Release
+from pipelines.site.shells import OutsidePage
 
 NEWEST_ON_HUB = 50
 MISSING_LABEL = "（未注明 not stated）"
@@ -66,6 +70,13 @@ def groups(facet: Facet, notices: Sequence[Record]) -> dict[str, list[Record]]:
         if value or facet.keep_missing:
             grouped.setdefault(value, []).append(record)
     return grouped
+
+
+@functools.lru_cache(maxsize=1)
+def facet_groups(release: Release) -> dict[str, dict[str, list[Record]]]:
+    """Each facet's groups of the release's notices, newest first: made once a build, for the hub
+    pages and the value pages."""
+    return {facet.key: groups(facet, newest(release)) for facet in FACETS}
 
 
 def _label(facet: Facet, value: str, sources: Mapping[str, Source]) -> str:
@@ -138,31 +149,33 @@ def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
     if release is None:
         return "".join([*parts, NO_RELEASE])
     parts += [f"- [{f.title}](../browse/{f.key}/index.md)：{counts[f.key]}\n" for f in FACETS]
-    newest = newest_first(release.notices)[:NEWEST_ON_HUB]
+    shown = newest(release)[:NEWEST_ON_HUB]
     parts += [
         (f"\n## 最新公文 Newest notices\n\n版本 {release.version} 共 {len(release.notices)} 篇公文；"
-         f"最新的 {len(newest)} 篇。The newest {len(newest)} of {len(release.notices)} notices.\n\n"),
-        notice_table(newest, "notices/"),
+         f"最新的 {len(shown)} 篇。The newest {len(shown)} of {len(release.notices)} notices.\n\n"),
+        notice_table(shown, "notices/"),
     ]
     return "".join(parts)
 
 
 def browse_pages(release: Release | None, sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
     """``(path, text)`` of the hub and every facet's index page."""
-    notices = newest_first(release.notices if release else [])
     counts: Counter[str] = Counter()
     for facet in FACETS:
-        grouped = groups(facet, notices)
+        grouped = facet_groups(release)[facet.key] if release else {}
         counts[facet.key] = len(grouped)
         yield f"browse/{facet.key}/index.md", facet_index_page(facet, release, grouped, sources)
     yield "notices/index.md", notices_hub_page(release, counts)
 
 
-def browse_value_pages(release: Release, sources: Sequence[Source]) -> Iterator[tuple[str, HtmlPage]]:
-    """``(path, page)`` of every value's page (``browse/<facet>/<slug>/``), written outside mkdocs."""
+def browse_value_pages(release: Release, sources: Sequence[Source]) -> Iterator[OutsidePage]:
+    """Every value's page (``browse/<facet>/<slug>/``), written outside mkdocs; a page's inputs are
+    the digests of its notices' records, in its order, so that it is rendered only when one changed."""
     by_id = {s.id: s for s in sources}
-    notices = newest_first(release.notices)
     known: dict[str, list[str]] = {}  # a notice's cells: the same on every value page (all as deep)
     for facet in FACETS:
-        for value, members in groups(facet, notices).items():
-            yield facet.value_path(value), facet_value_page(facet, value, members, by_id, known)
+        for value, members in facet_groups(release)[facet.key].items():
+            inputs = b"".join([hashlib.sha256(value.encode("utf-8")).digest(),
+                               *(release.digests[str(r["id"])] for r in members)])
+            render = partial(facet_value_page, facet, value, members, by_id, known)
+            yield OutsidePage(facet.value_path(value), inputs, render)

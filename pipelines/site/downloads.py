@@ -51,7 +51,7 @@ def _changelog(entry: VersionChanges | None, by_id: Mapping[str, Record]) -> lis
     if fields:
         lines.append("<p>更新的字段 Fields updated: "
                      + " · ".join(f"<code>{esc(f)}</code> ×{n}" for f, n in fields.most_common()) + "</p>")
-    named = newest_first(by_id[i] for i in added + updated if i in by_id)[:LISTED_PER_VERSION]
+    named = newest_first((by_id[i] for i in added + updated if i in by_id), LISTED_PER_VERSION)
     if named:
         words = {ADDED: "新增 added", UPDATED: "更新 updated"}
         lines += ["<ul>"] + [

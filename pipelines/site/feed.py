@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from itertools import islice
 
 from pipelines.schema import SITE_URL
 from pipelines.site.history import ADDED, VersionChanges
@@ -58,13 +57,12 @@ def atom_feed(release: Release | None, changes: Sequence[VersionChanges]) -> byt
     _add(feed, "updated", (release.created if release else "") or EPOCH)
     _add(_add(feed, "author"), "name", "gongwen")
     by_id = {str(r["id"]): r for r in release.notices} if release else {}
-    new = (
-        (record, version)
-        for version in reversed(changes)
-        for record in newest_first(by_id[i] for i in version.ids(ADDED) if i in by_id)
-    )
-    for record, version in islice(new, FEED_ENTRIES):
-        _entry(feed, record, version)
+    new: list[tuple[Record, VersionChanges]] = []
+    for version in reversed(changes):
+        added = newest_first((by_id[i] for i in version.ids(ADDED) if i in by_id), FEED_ENTRIES - len(new))
+        new += [(record, version) for record in added]
+    for record, version in new:
+        _entry(feed, release.full(str(record["id"])) if release else record, version)
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

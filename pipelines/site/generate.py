@@ -10,7 +10,8 @@ and per browse value, too many to put through mkdocs). The downloads are copied 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -19,14 +20,24 @@ from pipelines.schema import SCHEMA_DIR
 from pipelines.site.browse import FACETS, browse_pages, browse_value_pages
 from pipelines.site.downloads import downloads_page
 from pipelines.site.feed import atom_feed
-from pipelines.site.history import notice_history, version_changes
+from pipelines.site.history import Change, notice_history, version_changes
+from pipelines.site.markup import HtmlPage
 from pipelines.site.notice_page import NoticeInputs, notice_page
 from pipelines.site.pages import home_page, notice_path, search_page
-from pipelines.site.policy import TARGETS_PAGE, load_policy, target_year_pages, targets_index_page
-from pipelines.site.provenance import load_provenance
+from pipelines.site.policy import (
+    LARGE,
+    TARGETS_PAGE,
+    PolicyRows,
+    load_policy,
+    policy_table,
+    target_year_pages,
+    targets_index_page,
+)
+from pipelines.site.provenance import PROVENANCE_TABLES, Provenance, load_provenance, provenance_table
 from pipelines.site.quality import quality_page
 from pipelines.site.reference import schema_page, sources_page
 from pipelines.site.release_data import Release, load_release, published_schemas
+from pipelines.site.rows import NoticeRows
 from pipelines.site.shells import SHELL, OutsidePage, shell_markdown
 
 Write = Callable[[str, bytes], None]
@@ -74,24 +85,55 @@ def generate(
     return written
 
 
-def outside_pages(release: Release, sources: Sequence[Source]) -> Iterator[OutsidePage]:
+def read_ahead(folder: Path) -> tuple[Path, dict[str, NoticeRows | None]]:
+    """The large tables of a version's notice pages, by notice (pipelines/site/rows.py): what a build
+    reads in another process while mkdocs builds the other pages (post_build)."""
+    tables = {name: policy_table(folder, name) for name in LARGE}
+    return folder, tables | {name: provenance_table(folder, name) for name in PROVENANCE_TABLES}
+
+
+def outside_pages(
+    release: Release, sources: Sequence[Source], ahead: Mapping[str, NoticeRows | None] | None = None
+) -> Iterator[OutsidePage]:
     """The pages written outside mkdocs, after it: a page per browse value, per year of targets and per
-    notice. A notice page is rendered only when asked (when its inputs are not in the page cache)."""
-    for path, page in browse_value_pages(release, sources):
-        yield OutsidePage.of(path, page)
-    policy = load_policy(release)
+    notice. A page is rendered only when asked (when its inputs are not in the page cache).
+    ``ahead``: tables of the release already read (``read_ahead``)."""
+    yield from browse_value_pages(release, sources)
+    policy = load_policy(release, ahead)
     for path, page in target_year_pages(policy):
         yield OutsidePage.of(path, page)
     changes = version_changes(release)
-    history = notice_history(changes)
     unknown = tuple(c.version for c in changes if c.changes is None)
-    provenance = load_provenance(release.folder)
-    by_id = {s.id: s for s in sources}
+    notices = NoticePages(release, notice_history(changes), unknown, policy,
+                          load_provenance(release.folder, ahead), {s.id: s for s in sources})
     for record in release.notices:
         notice = str(record["id"])
-        inputs = NoticeInputs(
-            record, tuple(history.get(notice, ())), unknown, policy.of(notice) if policy else None,
-            provenance.of(notice),
+        yield OutsidePage(notice_path(record), notices.inputs(notice), partial(notices.render, notice))
+
+
+@dataclass(frozen=True)
+class NoticePages:
+    """What the notice pages of a release are made from: its records, the changes of its versions (the
+    versions whose changes are not known), its policy and provenance tables, and the sources."""
+
+    release: Release
+    history: dict[str, list[Change]]
+    unknown: tuple[str, ...]
+    policy: PolicyRows | None
+    provenance: Provenance
+    sources: dict[str, Source]
+
+    def inputs(self, notice: str) -> bytes:
+        """Digests of everything the notice's page is made from, found without parsing what did not
+        change (its record's line, its rows of the tables)."""
+        changes = (tuple(self.history.get(notice, ())), self.unknown)
+        digests = [self.release.digests[notice].hex(), self.policy.digest(notice) if self.policy else "-",
+                   self.provenance.digest(notice), repr(changes)]
+        return "\n".join(digests).encode("utf-8")
+
+    def render(self, notice: str) -> HtmlPage:
+        found = NoticeInputs(
+            self.release.full(notice), tuple(self.history.get(notice, ())), self.unknown,
+            self.policy.of(notice) if self.policy else None, self.provenance.of(notice),
         )
-        render = partial(notice_page, inputs, by_id)
-        yield OutsidePage(notice_path(record), inputs.key(), render)
+        return notice_page(found, self.sources)

@@ -7,8 +7,9 @@ resource) has changes that are not known (``None``), and the pages say so.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ class VersionChanges:
 
 def _fields(value: object) -> tuple[str, ...]:
     """A JSON list (CSV cell) or a list (JSON) of field names."""
+    if value == "[]":  # most rows: a notice added or withdrawn
+        return ()
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else []
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
@@ -52,14 +55,30 @@ def parse_changes(rows: Iterable[Mapping[str, Any]], version: str) -> dict[str, 
     }
 
 
+@functools.lru_cache(maxsize=1)
 def version_changes(release: Release) -> list[VersionChanges]:
-    """The changes of every version of the release's dataset, oldest first."""
+    """The changes of every version of the release's dataset, oldest first (read once a build)."""
     result = []
     for info in release.versions:
         rows = resource_rows(release.dataset / info.version, "changes")
         changes = parse_changes(rows, info.version) if rows is not None else None
         result.append(VersionChanges(info.version, info.created, changes))
     return result
+
+
+def arrivals(versions: Sequence[VersionChanges], notices: Iterable[str]) -> dict[str, int]:
+    """Each notice's place in the order the dataset's notices arrived: first the notices that no
+    known changes say were added (their versions' changes are not recorded), by id; then the notices
+    added by each version, by id, version after version. A notice added again takes its later place.
+
+    Only a new version appends to the order, and a place once taken is not given to another notice:
+    a notice withdrawn leaves a gap, so the places of the others do not move (the search index is
+    cut into shards by place: pipelines/site/search_index.py). Ids the changes name are included."""
+    added = [sorted(v.ids(ADDED)) for v in versions if v.changes is not None]
+    recorded = {notice for ids in added for notice in ids}
+    named = {notice for v in versions for notice in (v.changes or {})}
+    order = [*sorted((named | set(notices)) - recorded), *(notice for ids in added for notice in ids)]
+    return {notice: place for place, notice in enumerate(order)}
 
 
 def notice_history(versions: Iterable[VersionChanges]) -> dict[str, list[Change]]:

@@ -7,7 +7,6 @@ attachments, flags and links are left out of the index (``data-pagefind-ignore``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,18 +159,14 @@ def _flags(record: Record) -> list[str]:
 
 @dataclass(frozen=True)
 class NoticeInputs:
-    """Everything a notice page is made from, besides the code and the source registry."""
+    """Everything a notice page is made from, besides the code and the source registry (their digests
+    are the page's inputs in the page cache: generate.NoticePages)."""
 
     record: Record
     history: tuple[Change, ...] = ()
     unknown_versions: tuple[str, ...] = ()
     policy: NoticePolicy | None = None
     provenance: NoticeProvenance | None = None
-
-    def key(self) -> bytes:
-        """All of it, as JSON (dataclasses as objects): the page's inputs in the page cache
-        (pipelines/site/page_cache.py)."""
-        return json.dumps(self, default=vars, ensure_ascii=False).encode("utf-8")
 
 
 def notice_page(inputs: NoticeInputs, sources: Mapping[str, Source]) -> HtmlPage:

@@ -55,13 +55,16 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def set_aside(site_dir: Path, folders: Iterable[str], aside: Path) -> None:
     """Before mkdocs empties the site folder: move the folders of the pages written outside mkdocs
-    (``notices/`` …) out of its way, so that the next build changes only the pages that changed."""
+    (``notices/`` …) out of its way, so that the next build changes only the pages that changed. A
+    folder still aside (a build stopped before putting it back) stays there: it has the pages, and
+    the site's folder only what mkdocs wrote."""
     for folder in folders:
         built, kept = site_dir / folder, aside / folder
+        if kept.exists():
+            shutil.rmtree(built, ignore_errors=True)
+            continue
         if not built.is_dir():
             continue
-        if kept.exists():
-            shutil.rmtree(kept)
         kept.parent.mkdir(parents=True, exist_ok=True)
         try:
             built.rename(kept)
@@ -69,22 +72,25 @@ def set_aside(site_dir: Path, folders: Iterable[str], aside: Path) -> None:
             log.info("Could not keep %s across the build", built)
 
 
-def _put_back(site_dir: Path, folders: Iterable[str], aside: Path) -> set[Path]:
+def put_back(site_dir: Path, folders: Iterable[str], aside: Path) -> set[Path]:
     """After mkdocs: the folders set aside, back in the site, with what mkdocs wrote in them (an index
-    page, the shell). Returns what mkdocs wrote there."""
+    page, the shell), if anything. Returns what mkdocs wrote there."""
     made: set[Path] = set()
     for folder in folders:
         built, kept = site_dir / folder, aside / folder
-        made |= set(built.iterdir()) if built.is_dir() else set()
-        if not kept.is_dir() or not built.is_dir():
+        entries = list(built.iterdir()) if built.is_dir() else []
+        made.update(entries)
+        if not kept.is_dir():
             continue
-        for entry in built.iterdir():
+        for entry in entries:
             replaced = kept / entry.name
             if replaced.is_dir():
                 shutil.rmtree(replaced)
             replaced.unlink(missing_ok=True)
             entry.rename(replaced)
-        built.rmdir()
+        if built.is_dir():
+            built.rmdir()
+        built.parent.mkdir(parents=True, exist_ok=True)
         kept.rename(built)
     return made
 
@@ -96,7 +102,7 @@ def write_pages(
     the other pages of those folders (and the shells). Returns each page's path → digest."""
     started = time.perf_counter()
     folders = tuple(folders)
-    made = _put_back(site_dir, folders, cache / "aside")
+    made = put_back(site_dir, folders, cache / "aside")
     shells: dict[str, Shell] = {}
     written: dict[str, str] = {}
     rendered = linked = 0
@@ -106,11 +112,12 @@ def write_pages(
         key = b"\0".join([fingerprint, shell.digest.encode(), page.path.encode(), page.inputs])
         digest = hashlib.sha256(key).hexdigest()
         kept = f"{cache}/pages/{digest[:2]}/{digest}.html"
-        if not os.path.isfile(kept):  # noqa: PTH113 (strings: see above)
+        source = _stat(kept)
+        if source is None:
             _write_new(Path(kept), shell.fill(page.path, page.render()).encode("utf-8"))
             rendered += 1
         target = f"{site_dir}/{page.path}index.html"
-        if not _same_file(target, kept):
+        if source is None or not _same_file(_stat(target), source):
             link(Path(kept), Path(target))
             linked += 1
         written[page.path] = digest
@@ -121,28 +128,40 @@ def write_pages(
     return written
 
 
-def _same_file(path: str, other: str) -> bool:
+def _stat(path: str) -> os.stat_result | None:
     try:
-        return os.path.samefile(path, other)  # noqa: PTH121 (strings: see write_pages)
+        return os.stat(path)  # noqa: PTH116 (strings: see write_pages)
     except FileNotFoundError:
-        return False
+        return None
+
+
+def _same_file(one: os.stat_result | None, other: os.stat_result) -> bool:
+    return one is not None and (one.st_ino, one.st_dev) == (other.st_ino, other.st_dev)
 
 
 def _remove_others(site_dir: Path, folders: Iterable[str], written: set[str], made: set[Path]) -> int:
     """Remove the shells, and the pages of earlier builds that this one did not write; return how many."""
     removed = 0
+    ours = {str(path) for path in made}
     for folder in folders:
-        for entry in (site_dir / folder).iterdir() if (site_dir / folder).is_dir() else ():
-            if entry.name == SHELL:
-                shutil.rmtree(entry)
-            elif entry.is_dir() and entry not in made and f"{folder}{entry.name}/" not in written:
-                shutil.rmtree(entry)
-                removed += 1
+        if not (site_dir / folder).is_dir():
+            continue
+        with os.scandir(site_dir / folder) as entries:
+            for entry in entries:
+                if entry.name == SHELL:
+                    shutil.rmtree(entry.path)
+                elif entry.is_dir() and entry.path not in ours and f"{folder}{entry.name}/" not in written:
+                    shutil.rmtree(entry.path)
+                    removed += 1
     return removed
 
 
 def _forget(cache: Path, kept: set[str]) -> None:
     """Delete the cached pages whose digest is not in ``kept``."""
-    for path in cache.glob("*/*.html"):
-        if path.stem not in kept:
-            path.unlink()
+    for folder in os.scandir(cache) if cache.is_dir() else ():
+        if not folder.is_dir():
+            continue
+        with os.scandir(folder.path) as entries:
+            for entry in entries:
+                if entry.name.removesuffix(".html") not in kept:
+                    os.unlink(entry.path)  # noqa: PTH108 (strings: see write_pages)

@@ -6,6 +6,8 @@ every value from a notice goes through ``markup`` into a raw HTML block.
 
 from __future__ import annotations
 
+import functools
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -90,9 +92,21 @@ def notice_year(record: Record) -> str:
     return year if year.isdigit() and len(year) == 4 else ""
 
 
-def newest_first(notices: Iterable[Record]) -> list[Record]:
-    """By date (published, else written), newest first; notices without a date last."""
-    return sorted(notices, key=lambda r: (notice_date(r), str(r["id"])), reverse=True)
+def newest_first(notices: Iterable[Record], limit: int | None = None) -> list[Record]:
+    """By date (published, else written), newest first; notices without a date last. ``limit``: only
+    that many (not sorting them all)."""
+    def key(record: Record) -> tuple[str, str]:
+        return notice_date(record), str(record["id"])
+
+    if limit is None:
+        return sorted(notices, key=key, reverse=True)
+    return heapq.nlargest(limit, notices, key=key)
+
+
+@functools.lru_cache(maxsize=1)
+def newest(release: Release) -> list[Record]:
+    """The release's notices, newest first: sorted once a build."""
+    return newest_first(release.notices)
 
 
 def notice_path(record: Record) -> str:
@@ -211,10 +225,9 @@ def home_page(release: Release | None, sources: Sequence[Source]) -> str:
         ]
     parts += ["## 各来源公文数 Notices per source\n\n", source_counts(release, sources, "")]
     if release is not None and release.notices:
-        newest = newest_first(release.notices)[:NEWEST_ON_HOME]
         parts += [
             "## 最新公文 Newest notices\n\n",
-            notice_table(newest, ""),
+            notice_table(newest(release)[:NEWEST_ON_HOME], ""),
             f"[浏览全部 {len(release.notices)} 篇公文 Browse all notices](notices/index.md)\n",
         ]
     return "".join(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipelines.site.markup import (
     EMPTY,
@@ -26,6 +27,7 @@ from pipelines.site.markup import (
 )
 from pipelines.site.pages import NO_RELEASE, notice_path, text
 from pipelines.site.release_data import Record, Release, resource_rows
+from pipelines.site.rows import NoticeRows, notice_rows
 
 TARGETS_PAGE = "browse/targets/"
 COMPARATORS = {
@@ -50,26 +52,40 @@ def _by(rows: Sequence[Record], key: str) -> dict[str, list[Record]]:
     return grouped
 
 
+POLICY_TABLES = ("tasks", "targets", "citations", "agencies")
+LARGE = ("tasks", "agencies")  # cut by notice as bytes (pipelines/site/rows.py); the others parsed whole
+
+
 @dataclass(frozen=True)
 class PolicyRows:
-    """The policy resources of a release, in their published order."""
+    """The policy resources of a release, by notice (pipelines/site/rows.py): each notice's rows are
+    read for its page only; their digests say whether its policy section changed."""
 
-    targets: dict[str, list[Record]]  # by notice id
-    tasks: dict[str, list[Record]]  # by notice id
-    citations: dict[str, list[Record]]  # by notice id
-    agencies: dict[str, list[Record]]  # by task id
+    tables: dict[str, NoticeRows]  # by resource name (POLICY_TABLES)
     titles: dict[str, str]  # the release's notices: their titles, by id
 
     def of(self, notice_id: str) -> NoticePolicy:
-        tasks = self.tasks.get(notice_id, [])
+        tasks, agencies = self.tables["tasks"].rows(notice_id), self.tables["agencies"].rows(notice_id)
+        by_task = _by(agencies, "task_id")
         return NoticePolicy(
-            targets=tuple(self.targets.get(notice_id, [])),
-            tasks=tuple((t, tuple(self.agencies.get(str(t["id"]), []))) for t in tasks),
-            citations=tuple(
-                (c, str(c.get("cited_notice_id") or "") in self.titles)
-                for c in self.citations.get(notice_id, [])
-            ),
+            targets=tuple(self.tables["targets"].rows(notice_id)),
+            tasks=tuple((t, tuple(by_task.get(str(t["id"]), []))) for t in tasks),
+            citations=tuple((c, self._in_release(c)) for c in self.tables["citations"].rows(notice_id)),
         )
+
+    def digest(self, notice_id: str) -> str:
+        """Everything the notice's policy section is made from: its rows, and whether each document it
+        cites is a notice of the release."""
+        rows = [self.tables[name].digest(notice_id).hex() or "-" for name in POLICY_TABLES]
+        cited = self.tables["citations"].rows(notice_id)
+        return ",".join([*rows, "".join("1" if self._in_release(c) else "0" for c in cited)])
+
+    def _in_release(self, citation: Record) -> bool:
+        return str(citation.get("cited_notice_id") or "") in self.titles
+
+    def targets(self) -> list[Record]:
+        """Every target of the release, in the order of its file."""
+        return [row for rows in (self.tables["targets"].parsed or {}).values() for row in rows]
 
 
 @dataclass(frozen=True)
@@ -77,27 +93,27 @@ class NoticePolicy:
     """The policy rows of one notice: everything its policy section is made from."""
 
     targets: tuple[Record, ...]
-    tasks: tuple[tuple[Record, tuple[Record, ...]], ...]  # each task with its agencies
+    tasks: tuple[tuple[Record, tuple[Record, ...]], ...]  # each task with its agencies (of the notice)
     citations: tuple[tuple[Record, bool], ...]  # each with whether the cited notice is in the release
 
 
-def load_policy(release: Release | None) -> PolicyRows | None:
-    """The release's policy rows, or None when it has no release or lacks one of the resources."""
+def policy_table(folder: Path, name: str) -> NoticeRows | None:
+    return notice_rows(folder, name, scan=name in LARGE)
+
+
+def load_policy(
+    release: Release | None, ahead: Mapping[str, NoticeRows | None] | None = None
+) -> PolicyRows | None:
+    """The release's policy rows, or None when it has no release or lacks one of the resources.
+    ``ahead``: tables of the release already read (``policy_table``)."""
     if release is None:
         return None
-    tasks, targets, citations, agencies = (
-        resource_rows(release.folder, name) for name in ("tasks", "targets", "citations", "agencies")
-    )
-    if tasks is None or targets is None or citations is None or agencies is None:
+    ahead = ahead or {}
+    tables = {n: ahead[n] if n in ahead else policy_table(release.folder, n) for n in POLICY_TABLES}
+    if any(table is None for table in tables.values()):
         return None
     titles = {str(r["id"]): str(r.get("title") or r["id"]) for r in release.notices}
-    return PolicyRows(
-        targets=_by(targets, "notice_id"),
-        tasks=_by(tasks, "notice_id"),
-        citations=_by(citations, "notice_id"),
-        agencies=_by(agencies, "task_id"),
-        titles=titles,
-    )
+    return PolicyRows({name: table for name, table in tables.items() if table is not None}, titles)
 
 
 def _number(value: object) -> str:
@@ -192,7 +208,7 @@ def _year_label(year: str) -> str:
 
 
 def _years(policy: PolicyRows) -> dict[str, list[Record]]:
-    return _by([t for rows in policy.targets.values() for t in rows], "year")
+    return _by(policy.targets(), "year")
 
 
 def targets_index_page(release: Release | None) -> str:

@@ -13,7 +13,6 @@ night, and showing it would mean writing every notice page again every night.
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -21,7 +20,8 @@ from pathlib import Path
 
 from crawlers.registry import Source
 from pipelines.site.markup import EMPTY, clean, esc, esc_or_empty, external_link, table
-from pipelines.site.release_data import Record, resource_rows
+from pipelines.site.release_data import Record
+from pipelines.site.rows import NoticeRows, notice_rows
 
 NO_LONGER_THERE = "不再在来源网站上 / no longer on the source site"
 
@@ -60,43 +60,58 @@ class NoticeProvenance:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The copies and texts of every notice of a release; None where the release has no such tables."""
+    """The copies and texts of the notices of a release, by notice (pipelines/site/rows.py): read for
+    the pages rendered; their digests say whether a page's copies or texts changed. None where the
+    release has no such tables. When a crawl last found a copy or a text (``last_seen``) is in no
+    page, so not in the digests either: it changes for every notice every night."""
 
-    copies: dict[str, list[CopyInfo]] | None
-    texts: dict[str, list[TextInfo]] | None
+    copies: NoticeRows | None
+    texts: NoticeRows | None
 
     def of(self, notice_id: str) -> NoticeProvenance | None:
         if self.copies is None or self.texts is None:
             return None
-        return NoticeProvenance(self.copies.get(notice_id, []), self.texts.get(notice_id, []))
+        copies = [_copy(row) for row in self.copies.rows(notice_id)]
+        texts = [TextInfo(row["url"], row["first_seen"], row["body_text"] or "")
+                 for row in sorted(self.texts.rows(notice_id), key=lambda r: r["first_seen"])]
+        return NoticeProvenance(copies, texts)
+
+    def digest(self, notice_id: str) -> str:
+        if self.copies is None or self.texts is None:
+            return "-"
+        return f"{self.copies.digest(notice_id).hex()},{self.texts.digest(notice_id).hex()}"
 
 
 def _true(value: object) -> bool:
     return str(value).strip().lower() == "true"
 
 
-def load_provenance(folder: Path) -> Provenance:
-    copy_rows, text_rows = resource_rows(folder, "copies"), resource_rows(folder, "versions")
-    copies: dict[str, list[CopyInfo]] = defaultdict(list)
-    for row in copy_rows or []:
-        copies[str(row["notice_id"])].append(CopyInfo(
-            url=str(row["url"]),
-            site=str(row["site"]),
-            source_id=str(row["source_id"]),
-            first_seen=str(row["first_seen"]),
-            canonical=_true(row["canonical"]),
-            similarity=float(row["similarity"] or 0),
-            differs=_true(row["differs"]),
-            removed_from_source_at=str(row.get("removed_from_source_at") or ""),
-        ))
-    texts: dict[str, list[TextInfo]] = defaultdict(list)
-    for row in sorted(text_rows or [], key=lambda r: str(r["first_seen"])):
-        texts[str(row["notice_id"])].append(TextInfo(
-            str(row["url"]), str(row["first_seen"]), str(row["body_text"] or "")
-        ))
-    return Provenance(
-        dict(copies) if copy_rows is not None else None, dict(texts) if text_rows is not None else None
+def _copy(row: Mapping[str, str]) -> CopyInfo:
+    return CopyInfo(
+        url=row["url"],
+        site=row["site"],
+        source_id=row["source_id"],
+        first_seen=row["first_seen"],
+        canonical=_true(row["canonical"]),
+        similarity=float(row["similarity"] or 0),
+        differs=_true(row["differs"]),
+        removed_from_source_at=row.get("removed_from_source_at") or "",
     )
+
+
+PROVENANCE_TABLES = ("copies", "versions")
+
+
+def provenance_table(folder: Path, name: str) -> NoticeRows | None:
+    return notice_rows(folder, name, ignored="last_seen")
+
+
+def load_provenance(folder: Path, ahead: Mapping[str, NoticeRows | None] | None = None) -> Provenance:
+    """The copies and texts of the version in ``folder``; ``ahead``: its tables already read
+    (``provenance_table``)."""
+    ahead = ahead or {}
+    copies, texts = (ahead[n] if n in ahead else provenance_table(folder, n) for n in PROVENANCE_TABLES)
+    return Provenance(copies, texts)
 
 
 def removed_banner(record: Record, archived: str | None) -> list[str]:

@@ -25,7 +25,7 @@ from pipelines.site.markup import (
     table,
     web_url,
 )
-from pipelines.site.pages import NO_RELEASE, flag_explanation, items, newest_first, notice_path
+from pipelines.site.pages import NO_RELEASE, flag_explanation, items, newest, notice_path
 from pipelines.site.release_data import Record, Release, resource_rows
 
 LISTED_PER_FLAG = 100
@@ -74,9 +74,14 @@ def _flags_by_source(notices: Sequence[Record], sources: Mapping[str, Source]) -
     return block(table(["来源 Source", "公文数 Notices", *codes], rows), "gw-flags")
 
 
-def _flagged(notices: Sequence[Record], code: str) -> list[Record]:
-    return [r for r in notices if any(isinstance(f, Mapping) and f.get("code") == code
-                                      for f in items(r, "quality_flags"))]
+def _flagged(notices: Sequence[Record]) -> dict[str, list[Record]]:
+    """The notices with each flag code, in the order of ``notices``."""
+    flagged: dict[str, list[Record]] = {}
+    for record in notices:
+        codes = (str(f.get("code")) for f in items(record, "quality_flags") if isinstance(f, Mapping))
+        for code in dict.fromkeys(codes):
+            flagged.setdefault(code, []).append(record)
+    return flagged
 
 
 def _flag_section(code: str, flagged: Sequence[Record]) -> str:
@@ -103,7 +108,7 @@ def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
     ]
     if release is None:
         return "".join([*parts, NO_RELEASE])
-    notices = newest_first(release.notices)
+    notices = newest(release)
     parts += [
         f"版本 Version {release.version}.\n\n",
         quarantine_section(resource_rows(release.folder, "quality"), {str(r["id"]) for r in notices}),
@@ -112,6 +117,7 @@ def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
         _flags_by_source(notices, {s.id: s for s in sources}),
         "## 带标记的公文 Flagged notices\n\n",
     ]
-    sections = [_flag_section(code, flagged) for code in FlagCode if (flagged := _flagged(notices, code))]
+    flagged = _flagged(notices)
+    sections = [_flag_section(code, flagged[code]) for code in FlagCode if code in flagged]
     parts += sections or ["没有带标记的公文。No notice carries a flag.\n\n"]
     return "".join(parts)

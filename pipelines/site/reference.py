@@ -23,7 +23,7 @@ from pipelines.site.markup import (
     relative,
     table,
 )
-from pipelines.site.pages import FLAG_EXPLANATIONS, LEVELS, NO_RELEASE, newest_first
+from pipelines.site.pages import FLAG_EXPLANATIONS, LEVELS, NO_RELEASE, newest
 from pipelines.site.release_data import Release, resource_rows
 
 EXAMPLE_CHARS = 80
@@ -123,13 +123,18 @@ def _meaning(prop: Mapping[str, Any]) -> str:
 
 
 def example_values(release: Release | None) -> dict[str, Any]:
-    """For each field, its value in the newest notice that has one (not null, not empty)."""
+    """For each field, its value in the newest notice that has one (not null, not empty); the body
+    text (which the release holds for no notice) read from the newest notices' records."""
+    if release is None:
+        return {}
     examples: dict[str, Any] = {}
-    for record in newest_first(release.notices if release else []):
+    for record in newest(release):
         for name, value in record.items():
             if name not in examples and value not in (None, "", [], {}):
                 examples[name] = value
-    return examples
+    bodies = (release.full(str(r["id"])).get("body_text") for r in newest(release))
+    body = next((text for text in bodies if text), None)
+    return examples if body is None else {**examples, "body_text": body}
 
 
 def _example(value: Any) -> str:

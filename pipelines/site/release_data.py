@@ -3,6 +3,10 @@
 A fresh clone has no release: ``load_release`` then returns None and the pages say so. Anything
 that would become a path in the site (versions, file names, notice ids) is checked first, and every
 file to be copied must match the sha256 its ``datapackage.json`` records (``verified``).
+
+The release holds its notices without their body text (the pages that list notices do not show it;
+at 100,000 notices the texts are most of the 400 MB of records): ``Release.full`` reads a notice's
+whole record again, and ``Release.digests`` says, per notice, whether its record changed.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 NOTICE_ID = re.compile(r"^[0-9a-f]{16}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+BODY_KEY = b'"body_text": "'  # as the release writes an NDJSON line (json.dumps, ensure_ascii=False)
 
 Record = Mapping[str, Any]
 
@@ -47,9 +52,13 @@ class VersionInfo:
     files: tuple[VersionFile, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Release:
-    """The latest version's notices and package, with every version of the dataset (oldest first)."""
+    """The latest version's notices and package, with every version of the dataset (oldest first).
+
+    ``notices`` are the records without their ``body_text`` (``full`` reads a whole record again);
+    ``digests`` is the sha256 of each notice's record as published, by id. A release is loaded once
+    a build and compared by identity, so that what is computed from it can be cached by it."""
 
     version: str
     created: str
@@ -57,10 +66,23 @@ class Release:
     package: Record
     versions: list[VersionInfo]
     dataset: Path
+    digests: dict[str, bytes] = field(default_factory=dict)
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> offset, length in the NDJSON
+    kept: dict[str, Record] = field(default_factory=dict)  # whole records, of a release without NDJSON
 
     @property
     def folder(self) -> Path:
         return self.dataset / self.version
+
+    def full(self, notice: str) -> Record:
+        """The whole record of a notice of the release, body_text included."""
+        if notice in self.kept:
+            return self.kept[notice]
+        offset, length = self.lines[notice]
+        with (self.folder / "notices.ndjson").open("rb") as data:
+            data.seek(offset)
+            record: Record = json.loads(data.read(length))
+        return record
 
 
 def dataset_folder(environ: Mapping[str, str], root: Path = ROOT) -> Path:
@@ -119,20 +141,89 @@ def verified(file: VersionFile, known: dict[str, list[Any]]) -> None:
         raise ValueError(f"{file.path} does not match the hash and bytes in its datapackage.json")
 
 
-def _notices(release_dir: Path, package: Record) -> list[Record]:
-    """The release's notices, read line by line from its NDJSON file (the JSON file in releases
-    without one); each id is checked, since it becomes a path."""
-    paths = {str(r.get("name")): str(r.get("path", "")) for r in package.get("resources", [])}
-    ndjson = paths.get("notices-ndjson", "")
-    if FILE_NAME.match(ndjson) and (release_dir / ndjson).is_file():
-        with (release_dir / ndjson).open(encoding="utf-8") as lines:
-            notices: list[Record] = [json.loads(line) for line in lines if line.strip()]
-    else:
-        notices = json.loads((release_dir / "notices.json").read_text(encoding="utf-8"))
-    for record in notices:
-        if not NOTICE_ID.match(str(record.get("id", ""))):
-            raise ValueError(f"{release_dir}: notice id {record.get('id')!r} is not 16 hex digits")
-    return notices
+def resource_path(folder: Path, name: str) -> Path | None:
+    """The file of the resource ``name`` of ``folder/datapackage.json``; None when the version has no
+    such resource (or no such file)."""
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return None
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    found = [r for r in package.get("resources", []) if r.get("name") == name]
+    path = str(found[0].get("path", "")) if found else ""
+    return folder / path if FILE_NAME.match(path) and (folder / path).is_file() else None
+
+
+def _without_body(line: bytes) -> dict[str, Any]:
+    """A notice's NDJSON line parsed but for its body_text, which is most of it. Inside a JSON string
+    every quote is escaped, so ``"body_text": "`` is a key wherever it occurs: when it occurs once
+    and the record has that key (a string, by the schema), it is the record's own, and the body ends
+    at the first quote after it that no backslash escapes. Any other line is parsed whole."""
+    start = line.find(BODY_KEY)
+    end = _string_end(line, start + len(BODY_KEY)) if start >= 0 and line.count(BODY_KEY) == 1 else -1
+    if end >= 0:
+        record: dict[str, Any] = json.loads(line[:start] + b'"body_text": null' + line[end + 1:])
+        if "body_text" in record:
+            del record["body_text"]
+            return record
+    record = json.loads(line)
+    record.pop("body_text", None)
+    return record
+
+
+def _string_end(line: bytes, start: int) -> int:
+    """Where the JSON string whose text begins at ``start`` ends (its closing quote); -1 if it does not."""
+    end = line.find(b'"', start)
+    while end >= 0:
+        escapes = end - 1
+        while line[escapes] == ord("\\"):
+            escapes -= 1
+        if (end - escapes) % 2 == 1:  # an even number of backslashes before the quote
+            return end
+        end = line.find(b'"', end + 1)
+    return -1
+
+
+def _ndjson(path: Path) -> Iterator[tuple[dict[str, Any], bytes, int, int]]:
+    """Each notice of an NDJSON file without its body, with its line, offset and length."""
+    offset = 0
+    with path.open("rb") as lines:
+        for line in lines:
+            if line.strip():
+                yield _without_body(line), line, offset, len(line)
+            offset += len(line)
+
+
+def _checked(release_dir: Path, notice: Record) -> str:
+    """A notice's id, which becomes a path: checked."""
+    if not NOTICE_ID.match(str(notice.get("id", ""))):
+        raise ValueError(f"{release_dir}: notice id {notice.get('id')!r} is not 16 hex digits")
+    return str(notice["id"])
+
+
+Notices = tuple[list[Record], dict[str, bytes], dict[str, tuple[int, int]], dict[str, Record]]
+
+
+def _notices(release_dir: Path) -> Notices:
+    """The release's notices without their body, the digest of each, and where to read it whole:
+    its line of the NDJSON file, or (in releases without one) the record read from the JSON file."""
+    notices: list[Record] = []
+    digests: dict[str, bytes] = {}
+    path = resource_path(release_dir, "notices-ndjson")
+    if path is not None and path.name == "notices.ndjson":
+        lines: dict[str, tuple[int, int]] = {}
+        for record, line, offset, length in _ndjson(path):
+            notice = _checked(release_dir, record)
+            notices.append(record)
+            digests[notice] = hashlib.sha256(line).digest()
+            lines[notice] = (offset, length)
+        return notices, digests, lines, {}
+    kept: dict[str, Record] = {}
+    for record in json.loads((release_dir / "notices.json").read_text(encoding="utf-8")):
+        notice = _checked(release_dir, record)
+        kept[notice] = record
+        notices.append({k: v for k, v in record.items() if k != "body_text"})
+        digests[notice] = hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).digest()
+    return notices, digests, {}, kept
 
 
 def load_release(folder: Path) -> Release | None:
@@ -154,7 +245,8 @@ def load_release(folder: Path) -> Release | None:
 def _load_release(folder: Path, latest: str, _index: tuple[int, int] | None) -> Release:
     release_dir = folder / latest
     package: Record = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    notices = _notices(release_dir, package)
+    notices, digests, lines, kept = _notices(release_dir)
+    created = str(package.get("created", ""))
     index_path = folder / "index.json"
     entries: list[Record] = []
     if index_path.is_file():
@@ -169,10 +261,9 @@ def _load_release(folder: Path, latest: str, _index: tuple[int, int] | None) -> 
         for entry in entries
     ]
     if latest not in {v.version for v in versions}:
-        created = str(package.get("created", ""))
         versions.append(VersionInfo(latest, created, len(notices), version_files(release_dir)))
     versions.sort(key=lambda v: version_key(v.version))
-    return Release(latest, str(package.get("created", "")), notices, package, versions, folder)
+    return Release(latest, created, notices, package, versions, folder, digests, lines, kept)
 
 
 def resource_rows(folder: Path, name: str) -> list[dict[str, Any]] | None:
@@ -181,20 +272,15 @@ def resource_rows(folder: Path, name: str) -> list[dict[str, Any]] | None:
     None when the version has no such resource: releases older than the quality and changes
     resources lack them, and the pages that use them say "not recorded".
     """
-    descriptor = folder / "datapackage.json"
-    if not descriptor.is_file():
+    path = resource_path(folder, name)
+    if path is None:
         return None
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
-    found = [r for r in package.get("resources", []) if r.get("name") == name]
-    path = str(found[0].get("path", "")) if found else ""
-    if not FILE_NAME.match(path) or not (folder / path).is_file():
-        return None
-    if path.endswith(".csv"):
-        with (folder / path).open(encoding="utf-8-sig", newline="") as lines:
+    if path.name.endswith(".csv"):
+        with path.open(encoding="utf-8-sig", newline="") as lines:
             rows = csv.reader(lines)
             names = next(rows, [])
             return [dict(zip(names, row, strict=False)) for row in rows if row]
-    listed = json.loads((folder / path).read_text(encoding="utf-8-sig"))
+    listed = json.loads(path.read_text(encoding="utf-8-sig"))
     return [row for row in listed if isinstance(row, dict)]
 
 
