@@ -181,8 +181,8 @@ def _note(copy: CopyInfo) -> str:
 
 
 def copies_section(record: Record, found: NoticeProvenance, sources: Mapping[str, Source]) -> list[str]:
-    """Every copy (site, source, first and last seen, canonical, differs), and how each differing one
-    differs from the notice's text."""
+    """Every copy (site, source, first seen, and whether it is canonical, differs or was removed), and
+    how each differing one differs from the notice's text."""
     rows = [
         [
             external_link(c.url, c.site),
