@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from crawlers.registry import Source
@@ -59,6 +59,7 @@ def dedupe(
     sources: Iterable[Source],
     previous: Iterable[KnownCopy] = (),
     signatures: Mapping[str, bytes] | None = None,
+    settled: Callable[[Sequence[Notice]], str | None] | None = None,
 ) -> DedupeResult:
     """Group the pages read into documents.
 
@@ -66,6 +67,8 @@ def dedupe(
     among them counts as a site of unknown kind. ``previous`` is the previous release's copies table
     (DedupeResult.copy_table() of the previous run), which keeps ids and first-seen dates stable.
     ``signatures``: of the pages' texts, as the extractor made them (match.page_signatures).
+    ``settled`` names the previous document a group of pages is when the caller carries it as it was
+    (pipelines.release.settled): such a group is left out of the result.
     """
     latest = _one_per_page(notices)
     pages, page_ids = list(latest.values()), list(latest)
@@ -77,10 +80,16 @@ def dedupe(
     ]
     matching = match(pages, signatures)
 
-    ordered = [_canonical_first(group, pages, matching, source_of, first_seen) for group in matching.groups]
+    ordered: list[list[int]] = []
+    id_of: dict[int, str] = {}
+    for group in matching.groups:
+        if settled and (carried := settled([pages[i] for i in group])) is not None:
+            id_of |= dict.fromkeys(group, carried)
+        else:
+            ordered.append(_canonical_first(group, pages, matching, source_of, first_seen))
     ids, aliases = assign_ids([[page_ids[i] for i in members] for members in ordered], known)
 
-    id_of = {i: ids[k] for k, members in enumerate(ordered) for i in members}
+    id_of |= {i: ids[k] for k, members in enumerate(ordered) for i in members}
     forwarded: dict[str, set[str]] = defaultdict(set)
     for i, j in matching.forwards:
         if id_of[i] != id_of[j]:

@@ -1,4 +1,4 @@
-"""Rows a version carries from the one before, byte for byte: those of the notices that did not change.
+"""Bytes a version carries from the one before: the rows of the notices that did not change.
 
 A notice's rows in notices.csv, notices-excel.csv, attachments.csv, tasks.csv, targets.csv and
 agencies.csv are made from its record alone, with its source's region and whether its policy was read
@@ -8,13 +8,18 @@ the dataset's versions (``.rows.npz``, not published), where each notice's rows 
 those files and a digest of what made them; the next version copies the rows of every notice whose
 digest is the same instead of encoding them again.
 
+It also leaves where each notice's line lies in notices.json, its rows in copies.csv and versions.csv,
+and which reading of which page each of its copies was: a document none of whose pages changed is
+carried whole (release.settled).
+
 The digest covers the record's JSON, the region and how the policy was read; the code that writes the
-rows is FINGERPRINT (this package and what pipelines.readings fingerprints, the policy rules among
-it). The places are trusted only while the files have the size and modification time they had when
-their version was written. The keys of carried rows are not checked again: they were checked when
-their version was published, each is derived from its own notice's id (so a row of another notice
-cannot repeat it), and a carried row refers only to its notice and that notice's tasks, carried with
-it. Citations are carried as rows but linked again: what they cite can be any other notice.
+rows is FINGERPRINT (this package, dedupe, and what pipelines.readings fingerprints, the policy rules
+among it), and the sources are those the version was made with. The places are trusted only while the
+files have the size and modification time they had when their version was written. The keys of
+carried rows are not checked again: they were checked when their version was published, each is
+derived from its own notice's id (so a row of another notice cannot repeat it), and a carried row
+refers only to its notice and that notice's tasks, carried with it. Citations are carried as rows but
+linked again: what they cite can be any other notice.
 """
 
 from __future__ import annotations
@@ -26,33 +31,43 @@ import json
 import os
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
+from crawlers.registry import Source
 from pipelines.policy.rows import Row
 from pipelines.readings import fingerprint as readings_fingerprint
 from pipelines.release.dataset import write_atomic
 
-# The files whose rows are carried, in the order a place lists them (notices-excel.csv is the Excel
-# copy of notices.csv, written by the same TableWriter).
-FILES = ("notices.csv", "notices-excel.csv", "attachments.csv", "tasks.csv", "targets.csv", "agencies.csv")
+# The files a notice's place covers, in order: its rows (notices-excel.csv is the Excel copy of
+# notices.csv, written by the same TableWriter), then its line of the JSON array.
+ROWS = ("notices.csv", "notices-excel.csv", "attachments.csv", "tasks.csv", "targets.csv", "agencies.csv")
+FILES = (*ROWS, "notices.json")
+HISTORY = ("copies.csv", "versions.csv")  # a document's rows, by notice too
 KEPT = ".rows.npz"  # in the dataset folder, beside the versions: the places of the latest one
 WIDTH = 2 * len(FILES)  # a place: start and end in each of FILES, in that order
+UNREAD = bytes(16)  # the reading of a copy its version did not read (carried): never a page's
 
 
 @cache
 def fingerprint() -> str:
-    """sha256 of the code that writes a version's rows: this package and what reads the pages."""
+    """sha256 of the code that makes a version's rows: this package, dedupe and what reads the pages."""
     digest = hashlib.sha256(readings_fingerprint().encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *(here.parent / "dedupe").glob("*.py")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def sources_digest(sources: Sequence[Source]) -> str:
+    """What a version's rows take from the registry: every field of its sources."""
+    return hashlib.sha256(json.dumps([s.model_dump(mode="json") for s in sources]).encode()).hexdigest()
 
 
 def digest(line: str, region: str | None, *, from_page: bool) -> bytes:
@@ -63,58 +78,150 @@ def digest(line: str, region: str | None, *, from_page: bool) -> bytes:
     return made.digest()
 
 
-class Places:
-    """Where each notice's rows lie in the FILES of one version, with the digest of what made them
-    (packed: 100,000 notices as Python lists and ints would take a hundred megabytes)."""
+class Note(NamedTuple):
+    """What a version needs of a notice whose record it does not hold."""
 
-    def __init__(self, ids: list[str] | None = None, made: bytes = b"", at: bytes = b"") -> None:
-        self._ids = ids or []
-        self._made = bytearray(made)  # 16 bytes a notice
-        self._at = array("q", at)  # WIDTH a notice
-        self._index: dict[str, int] | None = None
+    source_id: str
+    doc_number: str | None
+    title: str
+    attachments: int
+
+
+class Page(NamedTuple):
+    """One copy of a document: its page, the reading it was made from (UNREAD when carried), and where
+    its last_seen lies in the document's rows of copies.csv and of versions.csv (-1 when not read)."""
+
+    page: str
+    reading: bytes
+    copy_mark: int
+    text_mark: int
+
+
+@dataclass
+class Places:
+    """Where each notice's rows lie in the FILES and HISTORY of one version, with the digest of what
+    made them and its copies' pages (packed: 100,000 notices as Python lists and ints would take a
+    hundred megabytes)."""
+
+    ids: list[str] = field(default_factory=list)
+    made: bytearray = field(default_factory=bytearray)  # 16 bytes a notice
+    at: array[int] = field(default_factory=lambda: array("q"))  # WIDTH a notice
+    notes: list[Note] = field(default_factory=list)
+    history: array[int] = field(default_factory=lambda: array("q"))  # 6 a notice: HISTORY's, then pages'
+    pages: list[str] = field(default_factory=list)
+    readings: bytearray = field(default_factory=bytearray)  # 16 bytes a page
+    owner: array[int] = field(default_factory=lambda: array("q"))  # the index of the page's notice
+    marks: array[int] = field(default_factory=lambda: array("q"))  # 2 a page: Page's marks
+    _index: dict[str, int] | None = None
+    _page_index: dict[str, int] | None = None
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self.ids)
 
-    def add(self, notice_id: str, made_from: bytes, start: Sequence[int], end: Sequence[int]) -> None:
-        self._ids.append(notice_id)
-        self._made += made_from
-        self._at.extend(at for pair in zip(start, end, strict=True) for at in pair)
+    def add(self, notice_id: str, made_from: bytes, at: Sequence[int], note: Note) -> None:
+        self.ids.append(notice_id)
+        self.made += made_from
+        self.at.extend(at)
+        self.notes.append(note)
+        self.history.extend((0, 0, 0, 0, 0, 0))
+
+    def add_history(self, notice_id: str, at: Sequence[int], pages: Sequence[Page]) -> None:
+        """The notice's rows in HISTORY (start and end in each) and its copies' pages."""
+        i = self.index(notice_id)
+        if i is None:
+            raise ValueError(f"copies of {notice_id}, which is not a notice of the version")
+        self.history[6 * i : 6 * i + 6] = array("q", [*at, len(self.pages), len(self.pages) + len(pages)])
+        for p in pages:
+            self.pages.append(p.page)
+            self.readings += p.reading
+            self.owner.append(i)
+            self.marks.extend((p.copy_mark, p.text_mark))
+
+    def index(self, notice_id: str) -> int | None:
+        if self._index is None:
+            self._index = {nid: i for i, nid in enumerate(self.ids)}
+        return self._index.get(notice_id)
 
     def find(self, notice_id: str) -> tuple[bytes, Sequence[int]] | None:
         """What made the notice's rows, and where they are."""
-        if self._index is None:
-            self._index = {nid: i for i, nid in enumerate(self._ids)}
-        i = self._index.get(notice_id)
+        i = self.index(notice_id)
         if i is None:
             return None
-        return bytes(self._made[16 * i : 16 * i + 16]), self._at[WIDTH * i : WIDTH * i + WIDTH]
+        return bytes(self.made[16 * i : 16 * i + 16]), self.at[WIDTH * i : WIDTH * i + WIDTH]
 
-    def save(self, dataset: Path, version: str, folder: Path) -> None:
+    def document(self, pages: Sequence[tuple[str, bytes]]) -> int | None:
+        """The notice whose copies were exactly these (page, reading) pairs, if one was."""
+        if self._page_index is None:
+            self._page_index = {page: k for k, page in enumerate(self.pages)}
+        owners = set()
+        for page, reading in pages:
+            k = self._page_index.get(page)
+            if k is None or self._reading(k) != reading:
+                return None
+            owners.add(self.owner[k])
+        if len(owners) != 1 or len(self._pages_of(i := owners.pop())) != len(pages):
+            return None
+        return i
+
+    def _reading(self, k: int) -> bytes:
+        return bytes(self.readings[16 * k : 16 * k + 16])
+
+    def _pages_of(self, i: int) -> range:
+        return range(self.history[6 * i + 4], self.history[6 * i + 5])
+
+    def copies_of(self, i: int) -> list[Page]:
+        """The pages of the notice at index ``i``, in the order its rows list them."""
+        return [
+            Page(self.pages[k], self._reading(k), self.marks[2 * k], self.marks[2 * k + 1])
+            for k in self._pages_of(i)
+        ]
+
+    def save(self, dataset: Path, version: str, folder: Path, sources: Sequence[Source]) -> None:
         """Kept beside the versions for the next one, in place of the previous version's, before
         ``version`` is published from ``folder`` (renaming a file keeps its size and time)."""
-        files = {name: _stat(folder / name) for name in FILES}
-        about = {"version": version, "fingerprint": fingerprint(), "files": files}
+        files = {name: _stat(folder / name) for name in (*FILES, *HISTORY)}
+        about = {"version": version, "fingerprint": fingerprint(), "sources": sources_digest(sources),
+                 "files": files, "notes": self.notes}
         packed = io.BytesIO()
-        np.savez(packed, about=np.array(json.dumps(about)), ids=np.array(self._ids, dtype="S16"),
-                 made=np.frombuffer(bytes(self._made), dtype=np.uint8), at=np.array(self._at, dtype=np.int64))
+        np.savez(
+            packed,
+            about=np.array(json.dumps(about, ensure_ascii=False)),
+            ids=np.array(self.ids, dtype="S16"),
+            made=np.frombuffer(bytes(self.made), dtype=np.uint8),
+            at=np.array(self.at, dtype=np.int64),
+            history=np.array(self.history, dtype=np.int64),
+            pages=np.array(self.pages, dtype="S16"),
+            readings=np.frombuffer(bytes(self.readings), dtype=np.uint8),
+            owner=np.array(self.owner, dtype=np.int64),
+            marks=np.array(self.marks, dtype=np.int64),
+        )
         write_atomic(dataset / KEPT, packed.getvalue())
 
     @classmethod
-    def load(cls, dataset: Path, version: Path | None) -> Places:
-        """The places ``version`` left, when the same code wrote them and its files are as they were
-        (else none: every row is encoded again)."""
+    def load(cls, dataset: Path, version: Path | None, sources: Sequence[Source]) -> Places:
+        """The places ``version`` left, when the same code wrote them from the same sources and its
+        files are as they were (else none: every row is encoded again)."""
         if version is None:
             return cls()
         try:
             with np.load(dataset / KEPT, allow_pickle=False) as packed:
                 about = json.loads(str(packed["about"]))
-                if (about["version"], about["fingerprint"]) != (version.name, fingerprint()) or any(
-                    about["files"][name] != _stat(version / name) for name in FILES
+                made_by = (about["version"], about["fingerprint"], about["sources"])
+                if made_by != (version.name, fingerprint(), sources_digest(sources)) or any(
+                    about["files"][name] != _stat(version / name) for name in (*FILES, *HISTORY)
                 ):
                     return cls()
-                ids = [i.decode() for i in packed["ids"].tolist()]
-                return cls(ids, packed["made"].tobytes(), packed["at"].tobytes())
+                return cls(
+                    ids=[i.decode() for i in packed["ids"].tolist()],
+                    made=bytearray(packed["made"].tobytes()),
+                    at=array("q", packed["at"].tobytes()),
+                    notes=[Note(*note) for note in about["notes"]],
+                    history=array("q", packed["history"].tobytes()),
+                    pages=[p.decode() for p in packed["pages"].tolist()],
+                    readings=bytearray(packed["readings"].tobytes()),
+                    owner=array("q", packed["owner"].tobytes()),
+                    marks=array("q", packed["marks"].tobytes()),
+                )
         except (OSError, ValueError, KeyError):
             return cls()
 
@@ -129,9 +236,12 @@ class PreviousRows:
     """The previous version's files, open, to copy the rows of its unchanged notices from."""
 
     places: Places
-    files: Sequence[BinaryIO]
+    files: Mapping[str, BinaryIO]
     folder: Path | None
     _citations: dict[str, list[Row]] | None = None
+
+    def _read(self, name: str, start: int, end: int) -> bytes:
+        return os.pread(self.files[name].fileno(), end - start, start)
 
     def rows(self, notice_id: str, made_from: bytes) -> list[bytes] | None:
         """The notice's bytes in each of FILES, when the previous version made them from the same."""
@@ -139,7 +249,12 @@ class PreviousRows:
         if found is None or found[0] != made_from:
             return None
         at = found[1]
-        return [os.pread(f.fileno(), at[2 * i + 1] - at[2 * i], at[2 * i]) for i, f in enumerate(self.files)]
+        return [self._read(name, at[2 * i], at[2 * i + 1]) for i, name in enumerate(FILES)]
+
+    def history(self, i: int) -> tuple[bytes, bytes]:
+        """The rows of the notice at index ``i`` in copies.csv and versions.csv."""
+        at = self.places.history[6 * i : 6 * i + 4]
+        return self._read(HISTORY[0], at[0], at[1]), self._read(HISTORY[1], at[2], at[3])
 
     def citations(self, notice_id: str) -> list[Row]:
         """The notice's citation rows in the previous version (cells as text; links to be made again),
@@ -154,12 +269,12 @@ class PreviousRows:
 
 
 @contextmanager
-def previous_rows(dataset: Path, version: Path | None) -> Iterator[PreviousRows]:
+def previous_rows(dataset: Path, version: Path | None, sources: Sequence[Source]) -> Iterator[PreviousRows]:
     """The previous version ``version`` of ``dataset``, its files open while the release writes."""
-    places = Places.load(dataset, version)
+    places = Places.load(dataset, version, sources)
     if version is None or not places:
-        yield PreviousRows(Places(), [], None)
+        yield PreviousRows(Places(), {}, None)
         return
     with ExitStack() as stack:
-        files = [stack.enter_context((version / name).open("rb")) for name in FILES]
+        files = {name: stack.enter_context((version / name).open("rb")) for name in (*FILES, *HISTORY)}
         yield PreviousRows(places, files, version)

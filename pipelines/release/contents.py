@@ -7,17 +7,19 @@ two builds from the same captures write the same bytes.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from crawlers.registry import Source
 from pipelines.policy.citations import CitedDocuments
 from pipelines.policy.rows import POLICY_TABLES
 from pipelines.policy.rows import Row as PolicyRow
-from pipelines.release.carry import Places, PreviousRows, digest
+from pipelines.readings import PolicyRef
+from pipelines.release.carry import ROWS, Note, Places, digest
 from pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
-from pipelines.release.staging import Staging
+from pipelines.release.settled import Settled
+from pipelines.release.staging import Staging, TableWriter
 from pipelines.release.tables import Record, Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
@@ -52,10 +54,10 @@ def quality_rows(crawls: Sequence[SourceCrawl]) -> list[Row]:
 
 
 def source_rows(
-    sources: Sequence[Source], crawls: Sequence[SourceCrawl], records: Sequence[Record]
+    sources: Sequence[Source], crawls: Sequence[SourceCrawl], notices: Mapping[str, int]
 ) -> list[Row]:
+    """A row a source: what it is, its crawl, and how many ``notices`` (by source id) it has."""
     by_id = {c.source.id: c for c in crawls}
-    notices = Counter(r["source_id"] for r in records)
     rows: list[Row] = []
     for source in sources:
         crawl = by_id.get(source.id)
@@ -74,7 +76,7 @@ def source_rows(
             "crawled_at": utc_seconds(crawled_at) if crawled_at else None,
             "fetches": len(outcomes),
             "failed": crawl.failed if crawl else 0,
-            "notices": notices[source.id],
+            "notices": notices.get(source.id, 0),
             "quarantined": sum(o.outcome == "quarantined" for o in outcomes),
         })
     return rows
@@ -83,52 +85,86 @@ def source_rows(
 def write_notices(
     staging: Staging,
     records: Sequence[Record],
+    settled: Settled,
     sources: Sequence[Source],
     known: KnownPolicies,
-    before: PreviousRows,
 ) -> Places:
-    """Every file made from the records, a record at a time: the notices (JSON, NDJSON, CSV, Excel
+    """Every file made from the notices, a notice at a time: the notices (JSON, NDJSON, CSV, Excel
     CSV), their attachments and their policy (tasks, targets, citations, agencies, and the
-    missing_documents no citation links). A notice whose rows the previous version made from the same
-    (``before``) has them copied; returns where each notice's rows are, for the next version."""
+    missing_documents no citation links). ``records`` are the notices made, ``settled`` the documents
+    carried whole (their line and rows copied); a record whose rows the previous version made from the
+    same has them copied too. Returns where each notice's rows are, for the next version."""
     regions = {s.id: s.region for s in sources}
+    before = settled.before
+    made: Iterable[Record | str] = records
+    notices_in_order = list(heapq.merge(made, settled.ids(), key=_id))
     documents = CitedDocuments()
-    for record in records:
-        documents.add(record["id"], record["doc_number"], record["title"])
+    for item in notices_in_order:
+        note = settled.note(item) if isinstance(item, str) else _note(item)
+        documents.add(_id(item), note.doc_number, note.title)
     places = Places()
     unlinked: list[PolicyRow] = []
     with (
-        staging.json("notices.json", "notices.ndjson") as json_line,
+        staging.json("notices.json", "notices.ndjson") as json_lines,
         staging.table("notices", excel="notices-excel.csv") as notices,
         staging.tables("attachments", *POLICY_TABLES) as (attachments, tasks, targets, citations, agencies),
     ):
-        carried_tables = (notices, attachments, tasks, targets, agencies)  # as carry.FILES has them
-        for record in records:
-            line = json_line(record)
-            page = from_page(record, known)
-            region = regions.get(record["source_id"])
-            made_from = digest(line, region, from_page=page is not None)
+        carried_tables = (notices, attachments, tasks, targets, agencies)  # as carry.ROWS has them
+        for item in notices_in_order:
             start = [at for writer in carried_tables for at in writer.position()]
-            carried = before.rows(record["id"], made_from)
-            if carried is None:
-                notices.write(record)
-                for row in attachment_rows([record]):
-                    attachments.write(row)
-                policy = record_policy(record, page, region)
-                for table, writer in (("tasks", tasks), ("targets", targets), ("agencies", agencies)):
-                    for row in policy[table]:
-                        writer.write(row)
-                cites = policy["citations"]
+            if isinstance(item, str):
+                nid, note, made_from = item, settled.note(item), settled.made(item)
+                rows = before.rows(nid, made_from)
+                assert rows is not None  # a settled document's rows are the previous version's
+                _carry(rows, carried_tables, {"id": nid, "source_id": note.source_id})
+                line_at = json_lines.carry(rows[-1])
+                cites = before.citations(nid)
             else:
-                notices.carry(carried[0], carried[1], row=record)
-                for writer, data in zip(carried_tables[1:], carried[2:], strict=True):
-                    writer.carry(data)
-                cites = before.citations(record["id"])
+                nid, note = item["id"], _note(item)
+                line, line_at = json_lines.write(item)
+                page, region = from_page(item, known), regions.get(item["source_id"])
+                made_from = digest(line, region, from_page=page is not None)
+                if (rows := before.rows(nid, made_from)) is None:
+                    cites = _encode(item, page, region, carried_tables)
+                else:
+                    _carry(rows, carried_tables, item)
+                    cites = before.citations(nid)
             for row in cites:
                 if cited(documents, row) is None:
                     unlinked.append(row)
                 citations.write(row)
             end = [at for writer in carried_tables for at in writer.position()]
-            places.add(record["id"], made_from, start, end)
+            at = [at for pair in zip(start, end, strict=True) for at in pair]
+            places.add(nid, made_from, [*at, *line_at], note)
     staging.csv("missing_documents", missing_documents(unlinked))
     return places
+
+
+def _carry(rows: Sequence[bytes], tables: Sequence[TableWriter], record: Record) -> None:
+    """A notice's rows in carry.ROWS, as the previous version wrote them (the notices key checked)."""
+    tables[0].carry(rows[0], rows[1], row=record)
+    for writer, data in zip(tables[1:], rows[2 : len(ROWS)], strict=True):
+        writer.carry(data)
+
+
+def _encode(
+    record: Record, page: PolicyRef | None, region: str | None, tables: Sequence[TableWriter]
+) -> list[PolicyRow]:
+    """A notice's rows in carry.ROWS, made from its record; returns its citations."""
+    notices, attachments, tasks, targets, agencies = tables
+    notices.write(record)
+    for row in attachment_rows([record]):
+        attachments.write(row)
+    policy = record_policy(record, page, region)
+    for table, writer in (("tasks", tasks), ("targets", targets), ("agencies", agencies)):
+        for row in policy[table]:
+            writer.write(row)
+    return policy["citations"]
+
+
+def _id(item: Record | str) -> str:
+    return item if isinstance(item, str) else str(item["id"])
+
+
+def _note(record: Record) -> Note:
+    return Note(record["source_id"], record["doc_number"], record["title"], len(record["attachments"]))

@@ -25,9 +25,10 @@ or when its source leaves the dataset.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,9 +38,11 @@ from urllib.parse import urlsplit
 from crawlers.registry import Source
 from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
 from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
+from pipelines.release.carry import UNREAD, Page, Places, PreviousRows
 from pipelines.release.changes import NoticeChanges, compare_notices
-from pipelines.release.staging import Staging
-from pipelines.release.tables import UTC_SECONDS, Record
+from pipelines.release.settled import Settled, reading
+from pipelines.release.staging import Staging, TableWriter
+from pipelines.release.tables import Record, columns, stamp
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from pipelines.ledger import SourceCrawl
@@ -67,39 +70,41 @@ def _optional_time(text: str | None) -> datetime | None:
     return _time(text) if text else None
 
 
-def _stamp(when: datetime | None) -> str | None:
-    """A time as the data files write it (tables.utc_seconds), straight from the datetime."""
-    return when.astimezone(UTC).strftime(UTC_SECONDS) if when else None
-
-
 def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Previous:
     """The tables of the version a build starts from (empty before the first version).
 
     Its notices are not held: ``records`` reads them one by one, without their body_text (which
-    content_sha256 stands for: changes.compare_notices), and ``full`` reads whole records. A text of
-    ``versions`` that a page read now still shows is the page's own string, not a second copy.
+    content_sha256 stands for: changes.compare_notices), and ``full`` reads whole records. Its texts
+    (``versions``) are read when asked for, only those of the notices asked for when the version left
+    where its rows are (``before``); a text that a page read now still shows is the page's own
+    string, not a second copy.
     """
 
     copies: list[CopyRecord] = field(default_factory=list)
-    versions: list[TextVersion] = field(default_factory=list)
     folder: Path | None = None
     legacy: list[Record] | None = None  # the notices of a version older than copies.csv
+    before: PreviousRows | None = None
+    texts: Mapping[str, str] = field(default_factory=dict)  # the body texts read now, by content_sha256
+    _versions: list[TextVersion] | None = None  # all of them, once read whole
 
     @classmethod
-    def load(cls, folder: Path | None, texts: Mapping[str, str] | None = None) -> Previous:
-        """The version in ``folder``; ``texts``: the body texts read now, by content_sha256."""
+    def load(
+        cls, folder: Path | None, texts: Mapping[str, str] | None = None, before: PreviousRows | None = None
+    ) -> Previous:
+        """The version in ``folder``; ``texts``: the body texts read now, by content_sha256;
+        ``before``: its rows (release.carry)."""
         if folder is None:
             return cls()
-        texts = texts or {}
         if not (folder / "copies.csv").is_file():  # a version older than copies: one page per notice
             records: list[Record] = json.loads((folder / "notices.json").read_bytes())
-            return cls([_only_copy(r) for r in records], [_only_text(r) for r in records], folder, records)
+            versions = [_only_text(r) for r in records]
+            return cls([_only_copy(r) for r in records], folder, records, _versions=versions)
         copies = [
             CopyRecord(
                 notice_id=row["notice_id"],
@@ -115,25 +120,45 @@ class Previous:
             )
             for row in _rows(folder / "copies.csv")
         ]
-        versions = [
+        return cls(copies, folder, before=before, texts=texts or {})
+
+    def versions(self, skip: Container[str] = ()) -> list[TextVersion]:
+        """The rows of its versions table, but those of the notices in ``skip``."""
+        if self._versions is None and self.before is not None and self.before.places:
+            places = self.before.places
+            names = columns("versions")
+            chunks = (self.before.history(i)[1] for i, nid in enumerate(places.ids) if nid not in skip)
+            rows = (row for chunk in chunks
+                    for row in csv.DictReader(io.StringIO(chunk.decode("utf-8"), newline=""), names))
+            return self._texts(rows)
+        if self._versions is None:
+            self._versions = self._texts(_rows(self.folder / "versions.csv")) if self.folder else []
+        return [v for v in self._versions if v.notice_id not in skip]
+
+    def _texts(self, rows: Iterable[dict[str, str]]) -> list[TextVersion]:
+        return [
             TextVersion(
                 row["notice_id"], row["url"], row["content_sha256"],
                 _time(row["first_seen"]), _time(row["last_seen"]),
-                texts.get(row["content_sha256"], row["body_text"]),
+                self.texts.get(row["content_sha256"], row["body_text"]),
             )
-            for row in _rows(folder / "versions.csv")
+            for row in rows
         ]
-        return cls(copies, versions, folder)
 
-    def records(self) -> Iterator[Record]:
-        """The notices, by id, without their body_text."""
+    def records(self, skip: Container[str] = ()) -> Iterator[Record]:
+        """The notices, by id, without their body_text; those of ``skip`` left out (a line of
+        notices.ndjson starts with its id, so theirs are not parsed)."""
         if self.legacy is not None:
-            yield from ({k: v for k, v in r.items() if k != "body_text"} for r in self.legacy)
+            kept = (r for r in self.legacy if r["id"] not in skip)
+            yield from ({k: v for k, v in r.items() if k != "body_text"} for r in kept)
         elif self.folder is not None:
             for line in _lines(self.folder / "notices.ndjson"):
+                if line[8:24] in skip and line.startswith('{"id": "'):
+                    continue
                 record = json.loads(line)
-                del record["body_text"]
-                yield record
+                if record["id"] not in skip:
+                    del record["body_text"]
+                    yield record
 
     def full(self, ids: Collection[str]) -> list[Record]:
         """The whole records of ``ids``, read again from the version's notices.ndjson (a line of it
@@ -229,59 +254,109 @@ def _texts(earlier: Sequence[TextVersion], page: Notice, nid: str, last_seen: da
 
 @dataclass(frozen=True)
 class Documents:
-    """A version's notices (one per document, by id), their copies and the texts of their pages."""
+    """A version's notices (one per document, by id), their copies and the texts of their pages; and
+    the documents settled since the previous version, carried as they were (release.settled)."""
 
     notices: list[Notice]
     copies: list[CopyRecord]  # by notice id, the live copies canonical first, then those carried
     versions: list[TextVersion]  # by notice id, url and first seen
+    readings: dict[str, bytes]  # the live copies' pages: the reading of each (settled.reading)
+    settled: Settled
 
-    def write(self, staging: Staging) -> None:
-        """copies.csv and versions.csv."""
-        with staging.table("copies") as copies:
-            for c in self.copies:
-                copies.write({
-                    "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
-                    "first_seen": _stamp(c.first_seen), "last_seen": _stamp(c.last_seen),
-                    "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
-                    "differs": str(c.differs).lower(),
-                    "removed_from_source_at": _stamp(c.removed_from_source_at),
-                })
-        with staging.table("versions") as versions:
-            for v in self.versions:
-                versions.write({
-                    "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
-                    "first_seen": _stamp(v.first_seen), "last_seen": _stamp(v.last_seen),
-                    "body_text": v.body_text,
-                })
+    def write(self, staging: Staging, places: Places) -> None:
+        """copies.csv and versions.csv, and where each notice's rows are (``places``)."""
+        copies_of: dict[str, list[CopyRecord]] = defaultdict(list)
+        for c in self.copies:
+            copies_of[c.notice_id].append(c)
+        texts_of: dict[str, list[TextVersion]] = defaultdict(list)
+        for v in self.versions:
+            texts_of[v.notice_id].append(v)
+        with staging.table("copies") as copies, staging.table("versions") as versions:
+            for nid in sorted({*copies_of, *self.settled.ids()}):
+                start = [*copies.position(), *versions.position()]
+                if nid in self.settled:
+                    copy_rows, text_rows, pages = self.settled.history(nid)
+                    copies.carry(copy_rows)
+                    versions.carry(text_rows)
+                else:
+                    pages = self._write(copies_of[nid], texts_of[nid], copies, versions, start)
+                end = [*copies.position(), *versions.position()]
+                places.add_history(nid, [start[0], end[0], start[1], end[1]], pages)
+
+    def _write(
+        self,
+        document: list[CopyRecord],
+        texts: list[TextVersion],
+        copies: TableWriter,
+        versions: TableWriter,
+        start: list[int],
+    ) -> list[Page]:
+        """A document's rows; its pages, with where last_seen lies in the rows of those read."""
+        copy_marks: dict[str, int] = {}
+        for c in document:
+            row = {
+                "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
+                "first_seen": stamp(c.first_seen), "last_seen": stamp(c.last_seen),
+                "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
+                "differs": str(c.differs).lower(), "removed_from_source_at": stamp(c.removed_from_source_at),
+            }
+            if (page := notice_id(c.url)) in self.readings:
+                copy_marks[page] = copies.write_marked(row, "last_seen") - start[0]
+            else:
+                copies.write(row)
+        text_marks: dict[str, int] = {}
+        for k, v in enumerate(texts):
+            row = {
+                "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
+                "first_seen": stamp(v.first_seen), "last_seen": stamp(v.last_seen), "body_text": v.body_text,
+            }
+            newest = k + 1 == len(texts) or texts[k + 1].url != v.url
+            if newest and (page := notice_id(v.url)) in copy_marks:
+                text_marks[page] = versions.write_marked(row, "last_seen") - start[1]
+            else:
+                versions.write(row)
+        return [
+            Page(page, self.readings[page], copy_marks[page], text_marks[page])
+            if (page := notice_id(c.url)) in copy_marks else Page(page, UNREAD, -1, -1)
+            for c in document
+        ]
 
 
 def assemble(
-    pages: Sequence[Notice], sources: Sequence[Source], crawls: Sequence[SourceCrawl], previous: Previous
+    pages: Sequence[Notice],
+    sources: Sequence[Source],
+    crawls: Sequence[SourceCrawl],
+    previous: Previous,
+    before: PreviousRows,
 ) -> Documents:
-    """The documents of a version: the pages read, grouped, and what the previous version carries."""
+    """The documents of a version: the pages read, grouped, and what the previous version carries
+    (``before``: its bytes, from which settled documents are carried whole)."""
     by_source = {s.id: s for s in sources}
     signatures = {sha: s for crawl in crawls for sha, s in crawl.signatures.items()}
-    result = dedupe(pages, sources, previous.copies, signatures)
     evidence = _Evidence.of(crawls)
+    settled = Settled(before, evidence.seen)
+    result = dedupe(pages, sources, previous.copies, signatures, settled.document)
     earlier: dict[str, list[TextVersion]] = defaultdict(list)
-    for text in sorted(previous.versions, key=lambda t: t.first_seen):
+    for text in sorted(previous.versions(skip=settled), key=lambda t: t.first_seen):
         earlier[notice_id(text.url)].append(text)
 
     notices = [_record(group, by_source) for group in result.groups]
     copies: list[CopyRecord] = []
     versions: list[TextVersion] = []
+    readings: dict[str, bytes] = {}
     live = [(group, copy) for group in result.groups for copy in group.copies]
     for (group, copy), row in zip(live, result.copy_table(), strict=True):
         page = notice_id(copy.url)
         last_seen = max(row.last_seen, evidence.seen.get(page, row.last_seen))
         copies.append(replace(row, last_seen=last_seen))
         versions += _texts(earlier[page], copy.notice, group.id, last_seen)
+        readings[page] = reading(copy.notice)
 
     live_pages = {notice_id(c.url) for c in copies}
     live_ids = {g.id for g in result.groups}
     for row in previous.copies:
         page = notice_id(row.url)
-        if page in live_pages or row.source_id not in by_source:
+        if page in live_pages or row.source_id not in by_source or row.notice_id in settled:
             continue
         kept = result.aliases.get(row.notice_id, row.notice_id)
         removed = row.removed_from_source_at or evidence.removed_at(row)
@@ -303,6 +378,8 @@ def assemble(
         sorted(notices, key=lambda n: n.id),
         sorted((c for c in copies if c.notice_id in published), key=lambda c: c.notice_id),
         sorted(versions, key=lambda v: (v.notice_id, v.url, v.first_seen)),
+        readings,
+        settled,
     )
 
 
@@ -322,11 +399,14 @@ def _copy_facts(copies: Iterable[CopyRecord], versions: Iterable[TextVersion]) -
 
 
 def compare(previous: Previous, documents: Documents, records: Sequence[Record]) -> NoticeChanges:
-    """The notices added, updated and withdrawn; ``copies`` is among the fields of an updated notice
+    """The notices added, updated and withdrawn (a settled document is none of them: ``records`` are
+    the others); ``copies`` is among the fields of an updated notice
     when a copy was added or lost, was removed from its source, became or stopped being canonical or
     differing, or (other than the canonical copy, whose text is body_text) changed its text."""
-    found = compare_notices(previous.records(), records)
-    before = _copy_facts(previous.copies, previous.versions)
+    settled = documents.settled
+    found = compare_notices(previous.records(skip=settled), records)
+    before = _copy_facts((c for c in previous.copies if c.notice_id not in settled),
+                         previous.versions(skip=settled))
     after = _copy_facts(documents.copies, documents.versions)
     updated = dict(found.updated)
     kept = {r["id"] for r in records} - set(found.added)

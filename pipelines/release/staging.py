@@ -16,7 +16,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -92,6 +92,16 @@ class TableWriter:
                 buffer.seek(0)
                 buffer.truncate()
 
+    def write_marked(self, row: Row, name: str) -> int:
+        """Write the row; returns where its cell ``name`` starts in the CSV file, in bytes."""
+        self._flush()
+        cells = [v if type(v) is str else cell(v) for v in self._values(row)]
+        before = io.StringIO()
+        csv.writer(before).writerow([*cells[: self._names.index(name)], ""])  # the cells before it
+        at = self._files[0][0].size + len(before.getvalue().encode("utf-8")) - len("\r\n")
+        self.write(row)
+        return at
+
     def position(self) -> list[int]:
         """Where the next row starts, in bytes: in the CSV file, and in the Excel copy when there is one."""
         self._flush()
@@ -108,6 +118,28 @@ class TableWriter:
 
     def close(self) -> None:
         self._flush()
+
+
+class JsonWriter:
+    """Writes records to a JSON array, a record a line, and to JSON lines: ``write`` a record,
+    ``carry`` a line encoded before (pipelines.release.carry)."""
+
+    def __init__(self, array: _Counting, lines: _Counting) -> None:
+        self._array, self._lines = array, lines
+        self.written = 0
+
+    def write(self, record: dict[str, Any]) -> tuple[str, list[int]]:
+        """The record's line, and where it is in the array (start and end)."""
+        line = to_json(record)
+        return line, self.carry(line.encode("utf-8"))
+
+    def carry(self, line: bytes) -> list[int]:
+        self._array.write(b",\n" if self.written else b"[\n")
+        start = self._array.size
+        self._array.write(line)
+        self._lines.write(line + b"\n")
+        self.written += 1
+        return [start, self._array.size]
 
 
 class Staging:
@@ -161,22 +193,12 @@ class Staging:
             yield [stack.enter_context(self.table(table)) for table in tables]
 
     @contextmanager
-    def json(self, array: str, lines: str) -> Iterator[Callable[[dict[str, Any]], str]]:
-        """What writes records as one JSON array (file ``array``, a record a line) and as JSON lines;
-        it returns each record's line."""
-        with self.text(array) as out, self.text(lines) as each:
-            written = 0
-
-            def write(record: dict[str, Any]) -> str:
-                nonlocal written
-                line = to_json(record)
-                out.write(("," if written else "[") + "\n" + line)
-                each.write(line + "\n")
-                written += 1
-                return line
-
-            yield write
-            out.write("\n]\n" if written else "[]\n")
+    def json(self, array: str, lines: str) -> Iterator[JsonWriter]:
+        """Records written as one JSON array (file ``array``, a record a line) and as JSON lines."""
+        with self.binary(array) as out, self.binary(lines) as each:
+            writer = JsonWriter(out, each)
+            yield writer
+            out.write(b"\n]\n" if writer.written else b"[]\n")
 
     def check(self, descriptor: str) -> None:
         """Raise ValueError with what is wrong with the staged package: broken keys, then what

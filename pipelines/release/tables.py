@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, get_args, overload
 
 from pipelines.notice import DOC_TYPES, Notice
 from pipelines.policy.records import Comparator, MentionContext
@@ -313,6 +313,15 @@ def defused(text: str) -> str:
 
 
 UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@overload
+def stamp(when: datetime) -> str: ...
+@overload
+def stamp(when: datetime | None) -> str | None: ...
+def stamp(when: datetime | None) -> str | None:
+    """A time as the data files write it (as utc_seconds does), straight from the datetime."""
+    return when.astimezone(UTC).strftime(UTC_SECONDS) if when else None
 
 
 def utc_seconds(timestamp: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,45 +90,46 @@ def _publish(
     if strangers:
         raise ValueError(f"notices from sources {strangers} that {dataset.folder}/dataset.toml does not list")
     latest = dataset.latest()
-    earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices})
-    documents = assemble(notices, sources, crawls, earlier)
-    records = [n.model_dump(mode="json") for n in documents.notices]
-    previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
-    changes = compare(earlier, documents, records)
-    created = _created(records, crawls)
-    verdict = judge(previous_package, descriptor(dataset, sources, "", created, {}), changes)
-    if verdict.bump is None:
-        assert latest is not None  # the first build always publishes
-        return Published(latest.name, latest, new=False, forced=tuple(forced))
-    version = next_version(latest.name if latest else None, verdict.bump)
-    rows = change_rows(changes, earlier.full(set(changes.withdrawn)), records)
-    quality = quality_rows(crawls)
-    counts = {
-        "notices": len(records),
-        "attachments": sum(len(r["attachments"]) for r in records),
-        "added": len(changes.added),
-        "updated": len(changes.updated),
-        "withdrawn": len(changes.withdrawn),
-        "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
-        "failed": sum(q["outcome"] == "failed" for q in quality),
-    }
-    previous = latest.name if latest else None
-    summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
-    staging = Staging(dataset.folder / f".{version}.partial")
-    try:
-        with previous_rows(dataset.folder, latest) as before:
-            places = write_notices(staging, records, sources, _known_policies(crawls), before)
-        staging.csv("sources", source_rows(sources, crawls, records))
-        staging.csv("quality", quality)
-        staging.csv("changes", rows)
-        documents.write(staging)
-        staging.write("CHANGES.md", changes_md(summary, rows))
-        descriptor_bytes = _json(descriptor(dataset, sources, version, created, staging.facts))
-        staging.write("datapackage.json", descriptor_bytes)
-        staging.check("datapackage.json")
-    except BaseException:
-        shutil.rmtree(staging.folder)
-        raise
+    with previous_rows(dataset.folder, latest, sources) as before:
+        earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices}, before)
+        documents = assemble(notices, sources, crawls, earlier, before)
+        records = [n.model_dump(mode="json") for n in documents.notices]
+        previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
+        changes = compare(earlier, documents, records)
+        created = _created(records, crawls)
+        verdict = judge(previous_package, descriptor(dataset, sources, "", created, {}), changes)
+        if verdict.bump is None:
+            assert latest is not None  # the first build always publishes
+            return Published(latest.name, latest, new=False, forced=tuple(forced))
+        version = next_version(latest.name if latest else None, verdict.bump)
+        staging = Staging(dataset.folder / f".{version}.partial")
+        try:
+            places = write_notices(staging, records, documents.settled, sources, _known_policies(crawls))
+            documents.write(staging, places)
+            rows = change_rows(changes, earlier.full(set(changes.withdrawn)), records)
+            quality = quality_rows(crawls)
+            counts = {
+                "notices": len(places),
+                "attachments": sum(note.attachments for note in places.notes),
+                "added": len(changes.added),
+                "updated": len(changes.updated),
+                "withdrawn": len(changes.withdrawn),
+                "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
+                "failed": sum(q["outcome"] == "failed" for q in quality),
+            }
+            previous = latest.name if latest else None
+            summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
+            by_source = Counter(note.source_id for note in places.notes)
+            staging.csv("sources", source_rows(sources, crawls, by_source))
+            staging.csv("quality", quality)
+            staging.csv("changes", rows)
+            staging.write("CHANGES.md", changes_md(summary, rows))
+            descriptor_bytes = _json(descriptor(dataset, sources, version, created, staging.facts))
+            staging.write("datapackage.json", descriptor_bytes)
+            staging.check("datapackage.json")
+        except BaseException:
+            shutil.rmtree(staging.folder)
+            raise
     entry: dict[str, Any] = {
         "version": version,
         "created": created,
@@ -137,7 +139,7 @@ def _publish(
     }
     if forced:
         entry["forced"] = list(forced)
-    places.save(dataset.folder, version, staging.folder)
+    places.save(dataset.folder, version, staging.folder, sources)
     _commit(dataset, version, staging, entry)
     return Published(version, dataset.folder / version, new=True, bump=verdict.bump, forced=tuple(forced))
 
