@@ -45,9 +45,9 @@ def carried(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     carry = TableWriter.carry
 
-    def counted(self: TableWriter, *data: bytes, row: Any = None) -> None:
+    def counted(self: TableWriter, *data: bytes, rows: Any = ()) -> None:
         calls.append(len(data))
-        carry(self, *data, row=row)
+        carry(self, *data, rows=rows)
 
     monkeypatch.setattr(TableWriter, "carry", counted)
     return calls

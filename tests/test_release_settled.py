@@ -88,13 +88,14 @@ def test_settled_documents_are_carried_as_the_pages_would_make_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = versions(tmp_path / "made", settle=False)
-    settled: list[list[str]] = []
+    settled: list[list[str]] = []  # the ids each version carried, in the runs it copied
     history = Settled.history
 
-    def counted(self: Settled, notice_id: str) -> tuple[bytes, bytes, list[object]]:
-        if notice_id == self.ids()[0]:
-            settled.append(self.ids())
-        return history(self, notice_id)  # type: ignore[return-value]
+    def counted(self: Settled, run: list[str]) -> object:
+        if run[0] == self.ids()[0]:
+            settled.append([])
+        settled[-1] += run
+        return history(self, run)
 
     monkeypatch.setattr(Settled, "history", counted)
     carried = versions(tmp_path / "carried", settle=True)

@@ -47,12 +47,16 @@ def test_every_reference_of_the_schemas_is_to_a_primary_key() -> None:
 def test_files_are_hashed_as_they_are_written_and_json_reads_back(tmp_path: Path) -> None:
     staging = Staging(tmp_path / ".1.0.0.partial")
     records: list[dict[str, Any]] = [{"id": "a", "t": '引号"\n'}, {"id": "b", "list": [1, {"x": None}]}]
+    records.append({"id": "c"})
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
     with staging.json("r.json", "r.ndjson") as writer:
-        written = [writer.write(records[0]), (json.dumps(records[1], ensure_ascii=False), writer.carry(
-            json.dumps(records[1], ensure_ascii=False).encode()))]  # a line encoded before
-    assert [line for line, _ in written] == [json.dumps(r, ensure_ascii=False) for r in records]
-    data = (staging.folder / "r.json").read_bytes()
-    assert [data[start:end].decode() for _, (start, end) in written] == [line for line, _ in written]
+        line, (start, end, *_) = writer.write(records[0])
+        # the next two as lines encoded before: between them in the array, their separator
+        run = writer.carry(",\n".join(lines[1:]).encode(), "".join(f"{x}\n" for x in lines[1:]).encode(), 2)
+    assert line == lines[0]
+    array = (staging.folder / "r.json").read_bytes()
+    assert array[start:end].decode() == lines[0]
+    assert array[run[0] :].decode().startswith(lines[1] + ",\n" + lines[2])
     for name in ("r.json", "r.ndjson"):
         data = (staging.folder / name).read_bytes()
         digest = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -46,9 +46,9 @@ from pipelines.readings import fingerprint as readings_fingerprint
 from pipelines.release.dataset import write_atomic
 
 # The files a notice's place covers, in order: its rows (notices-excel.csv is the Excel copy of
-# notices.csv, written by the same TableWriter), then its line of the JSON array.
+# notices.csv, written by the same TableWriter), then its line of the JSON array and of JSON lines.
 ROWS = ("notices.csv", "notices-excel.csv", "attachments.csv", "tasks.csv", "targets.csv", "agencies.csv")
-FILES = (*ROWS, "notices.json")
+FILES = (*ROWS, "notices.json", "notices.ndjson")
 HISTORY = ("copies.csv", "versions.csv")  # a document's rows, by notice too
 KEPT = ".rows.npz"  # in the dataset folder, beside the versions: the places of the latest one
 WIDTH = 2 * len(FILES)  # a place: start and end in each of FILES, in that order
@@ -147,7 +147,18 @@ class Places:
         i = self.index(notice_id)
         if i is None:
             return None
-        return bytes(self.made[16 * i : 16 * i + 16]), self.at[WIDTH * i : WIDTH * i + WIDTH]
+        return self.made_by(i), self.at_of(i)
+
+    def made_by(self, i: int) -> bytes:
+        return bytes(self.made[16 * i : 16 * i + 16])
+
+    def at_of(self, i: int) -> Sequence[int]:
+        """Where the rows of the notice at index ``i`` are: start and end in each of FILES."""
+        return self.at[WIDTH * i : WIDTH * i + WIDTH]
+
+    def history_of(self, i: int) -> Sequence[int]:
+        """Where its rows are in HISTORY: start and end in each."""
+        return self.history[6 * i : 6 * i + 4]
 
     def document(self, pages: Sequence[tuple[str, bytes]]) -> int | None:
         """The notice whose copies were exactly these (page, reading) pairs, if one was."""
@@ -244,17 +255,23 @@ class PreviousRows:
         return os.pread(self.files[name].fileno(), end - start, start)
 
     def rows(self, notice_id: str, made_from: bytes) -> list[bytes] | None:
-        """The notice's bytes in each of FILES, when the previous version made them from the same."""
+        """The notice's bytes in each of ROWS, when the previous version made them from the same."""
         found = self.places.find(notice_id)
         if found is None or found[0] != made_from:
             return None
         at = found[1]
-        return [self._read(name, at[2 * i], at[2 * i + 1]) for i, name in enumerate(FILES)]
+        return [self._read(name, at[2 * i], at[2 * i + 1]) for i, name in enumerate(ROWS)]
 
-    def history(self, i: int) -> tuple[bytes, bytes]:
-        """The rows of the notice at index ``i`` in copies.csv and versions.csv."""
-        at = self.places.history[6 * i : 6 * i + 4]
-        return self._read(HISTORY[0], at[0], at[1]), self._read(HISTORY[1], at[2], at[3])
+    def span(self, first: int, last: int) -> list[bytes]:
+        """The bytes of the notices at indices ``first`` to ``last`` in each of FILES (between the
+        lines of notices.json, their separators)."""
+        start, end = self.places.at_of(first), self.places.at_of(last)
+        return [self._read(name, start[2 * i], end[2 * i + 1]) for i, name in enumerate(FILES)]
+
+    def history(self, first: int, last: int) -> tuple[bytes, bytes]:
+        """The rows of the notices at indices ``first`` to ``last`` in copies.csv and versions.csv."""
+        start, end = self.places.history_of(first), self.places.history_of(last)
+        return self._read(HISTORY[0], start[0], end[1]), self._read(HISTORY[1], start[2], end[3])
 
     def citations(self, notice_id: str) -> list[Row]:
         """The notice's citation rows in the previous version (cells as text; links to be made again),

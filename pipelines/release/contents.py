@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawlers.registry import Source
@@ -16,10 +17,10 @@ from pipelines.policy.citations import CitedDocuments
 from pipelines.policy.rows import POLICY_TABLES
 from pipelines.policy.rows import Row as PolicyRow
 from pipelines.readings import PolicyRef
-from pipelines.release.carry import ROWS, Note, Places, digest
+from pipelines.release.carry import ROWS, Note, Places, PreviousRows, digest
 from pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
 from pipelines.release.settled import Settled
-from pipelines.release.staging import Staging, TableWriter
+from pipelines.release.staging import JsonWriter, Staging, TableWriter
 from pipelines.release.tables import Record, Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
@@ -91,60 +92,86 @@ def write_notices(
 ) -> Places:
     """Every file made from the notices, a notice at a time: the notices (JSON, NDJSON, CSV, Excel
     CSV), their attachments and their policy (tasks, targets, citations, agencies, and the
-    missing_documents no citation links). ``records`` are the notices made, ``settled`` the documents
-    carried whole (their line and rows copied); a record whose rows the previous version made from the
-    same has them copied too. Returns where each notice's rows are, for the next version."""
-    regions = {s.id: s.region for s in sources}
-    before = settled.before
-    made: Iterable[Record | str] = records
-    notices_in_order = list(heapq.merge(made, settled.ids(), key=_id))
+    missing_documents no citation links). ``records`` are the notices made (by id), ``settled`` the
+    documents carried whole (their lines and rows copied, a run of them at once); a record whose rows
+    the previous version made from the same has them copied too. Returns where each notice's rows
+    are, for the next version."""
+    made = {r["id"]: r for r in records}
+    notice_ids = list(heapq.merge(made, settled.ids()))
     documents = CitedDocuments()
-    for item in notices_in_order:
-        note = settled.note(item) if isinstance(item, str) else _note(item)
-        documents.add(_id(item), note.doc_number, note.title)
-    places = Places()
-    unlinked: list[PolicyRow] = []
+    for nid in notice_ids:
+        note = settled.note(nid) if nid in settled else _note(made[nid])
+        documents.add(nid, note.doc_number, note.title)
     with (
         staging.json("notices.json", "notices.ndjson") as json_lines,
         staging.table("notices", excel="notices-excel.csv") as notices,
         staging.tables("attachments", *POLICY_TABLES) as (attachments, tasks, targets, citations, agencies),
     ):
-        carried_tables = (notices, attachments, tasks, targets, agencies)  # as carry.ROWS has them
-        for item in notices_in_order:
-            start = [at for writer in carried_tables for at in writer.position()]
-            if isinstance(item, str):
-                nid, note, made_from = item, settled.note(item), settled.made(item)
-                rows = before.rows(nid, made_from)
-                assert rows is not None  # a settled document's rows are the previous version's
-                _carry(rows, carried_tables, {"id": nid, "source_id": note.source_id})
-                line_at = json_lines.carry(rows[-1])
-                cites = before.citations(nid)
+        rows = (notices, attachments, tasks, targets, agencies)
+        files = _NoticeFiles(json_lines, rows, citations, documents)
+        regions = {s.id: s.region for s in sources}
+        for run in settled.runs(notice_ids):
+            if run[0] in settled:
+                files.carry(run, settled)
             else:
-                nid, note = item["id"], _note(item)
-                line, line_at = json_lines.write(item)
-                page, region = from_page(item, known), regions.get(item["source_id"])
-                made_from = digest(line, region, from_page=page is not None)
-                if (rows := before.rows(nid, made_from)) is None:
-                    cites = _encode(item, page, region, carried_tables)
-                else:
-                    _carry(rows, carried_tables, item)
-                    cites = before.citations(nid)
-            for row in cites:
-                if cited(documents, row) is None:
-                    unlinked.append(row)
-                citations.write(row)
-            end = [at for writer in carried_tables for at in writer.position()]
-            at = [at for pair in zip(start, end, strict=True) for at in pair]
-            places.add(nid, made_from, [*at, *line_at], note)
-    staging.csv("missing_documents", missing_documents(unlinked))
-    return places
+                record = made[run[0]]
+                page = from_page(record, known)
+                files.write(record, page, regions.get(record["source_id"]), settled.before)
+    staging.csv("missing_documents", missing_documents(files.unlinked))
+    return files.places
 
 
-def _carry(rows: Sequence[bytes], tables: Sequence[TableWriter], record: Record) -> None:
-    """A notice's rows in carry.ROWS, as the previous version wrote them (the notices key checked)."""
-    tables[0].carry(rows[0], rows[1], row=record)
-    for writer, data in zip(tables[1:], rows[2 : len(ROWS)], strict=True):
-        writer.carry(data)
+@dataclass
+class _NoticeFiles:
+    """The files write_notices writes, and what it learns on the way."""
+
+    json_lines: JsonWriter
+    tables: tuple[TableWriter, ...]  # as carry.ROWS has them: the notices (CSV and Excel copy), …
+    citations: TableWriter
+    documents: CitedDocuments
+    places: Places = field(default_factory=Places)
+    unlinked: list[PolicyRow] = field(default_factory=list)
+
+    def _positions(self) -> list[int]:
+        return [at for writer in self.tables for at in writer.position()]
+
+    def _cite(self, citations: Iterable[PolicyRow]) -> None:
+        for row in citations:
+            if cited(self.documents, row) is None:
+                self.unlinked.append(row)
+            self.citations.write(row)
+
+    def write(self, record: Record, page: PolicyRef | None, region: str | None, before: PreviousRows) -> None:
+        """A notice made now; its rows copied when the previous version made them from the same."""
+        nid, start = record["id"], self._positions()
+        line, line_at = self.json_lines.write(record)
+        made_from = digest(line, region, from_page=page is not None)
+        if (rows := before.rows(nid, made_from)) is None:
+            self._cite(_encode(record, page, region, self.tables))
+        else:
+            self.tables[0].carry(rows[0], rows[1], rows=[record])
+            for writer, data in zip(self.tables[1:], rows[2:], strict=True):
+                writer.carry(data)
+            self._cite(before.citations(nid))
+        at = [at for pair in zip(start, self._positions(), strict=True) for at in pair]
+        self.places.add(nid, made_from, [*at, *line_at], _note(record))
+
+    def carry(self, run: Sequence[str], settled: Settled) -> None:
+        """Settled documents whose bytes lie together in the previous version, copied at once."""
+        before = settled.before
+        chunks = before.span(settled.index(run[0]), settled.index(run[-1]))
+        starts = self._positions()
+        keys = [{"id": nid, "source_id": settled.note(nid).source_id} for nid in run]
+        self.tables[0].carry(chunks[0], chunks[1], rows=keys)
+        for writer, data in zip(self.tables[1:], chunks[2 : len(ROWS)], strict=True):
+            writer.carry(data)
+        starts += self.json_lines.carry(chunks[-2], chunks[-1], len(run))
+        origin = before.places.at_of(settled.index(run[0]))
+        shift = [new - old for new, old in zip(starts, origin[::2], strict=True)]
+        for nid in run:
+            at = [a + shift[k // 2] for k, a in enumerate(before.places.at_of(settled.index(nid)))]
+            self.places.add(nid, settled.made(nid), at, settled.note(nid))
+            self._cite(before.citations(nid))
 
 
 def _encode(
@@ -160,10 +187,6 @@ def _encode(
         for row in policy[table]:
             writer.write(row)
     return policy["citations"]
-
-
-def _id(item: Record | str) -> str:
-    return item if isinstance(item, str) else str(item["id"])
 
 
 def _note(record: Record) -> Note:

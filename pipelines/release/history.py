@@ -127,7 +127,7 @@ class Previous:
         if self._versions is None and self.before is not None and self.before.places:
             places = self.before.places
             names = columns("versions")
-            chunks = (self.before.history(i)[1] for i, nid in enumerate(places.ids) if nid not in skip)
+            chunks = (self.before.history(i, i)[1] for i, nid in enumerate(places.ids) if nid not in skip)
             rows = (row for chunk in chunks
                     for row in csv.DictReader(io.StringIO(chunk.decode("utf-8"), newline=""), names))
             return self._texts(rows)
@@ -272,16 +272,19 @@ class Documents:
         for v in self.versions:
             texts_of[v.notice_id].append(v)
         with staging.table("copies") as copies, staging.table("versions") as versions:
-            for nid in sorted({*copies_of, *self.settled.ids()}):
+            for run in self.settled.runs(sorted({*copies_of, *self.settled.ids()})):
                 start = [*copies.position(), *versions.position()]
-                if nid in self.settled:
-                    copy_rows, text_rows, pages = self.settled.history(nid)
+                if run[0] in self.settled:
+                    copy_rows, text_rows, documents = self.settled.history(run)
                     copies.carry(copy_rows)
                     versions.carry(text_rows)
-                else:
-                    pages = self._write(copies_of[nid], texts_of[nid], copies, versions, start)
+                    for nid, at, pages in documents:
+                        shifted = [at[0] + start[0], at[1] + start[0], at[2] + start[1], at[3] + start[1]]
+                        places.add_history(nid, shifted, pages)
+                    continue
+                pages = self._write(copies_of[run[0]], texts_of[run[0]], copies, versions, start)
                 end = [*copies.position(), *versions.position()]
-                places.add_history(nid, [start[0], end[0], start[1], end[1]], pages)
+                places.add_history(run[0], [start[0], end[0], start[1], end[1]], pages)
 
     def _write(
         self,

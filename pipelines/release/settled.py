@@ -15,7 +15,7 @@ updated nor withdrawn.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -66,23 +66,49 @@ class Settled:
     def ids(self) -> list[str]:
         return sorted(self.found)
 
+    def index(self, notice_id: str) -> int:
+        """Where the document was in the previous version's places."""
+        return self.found[notice_id][0]
+
     def made(self, notice_id: str) -> bytes:
         """What made the document's rows (release.carry.digest)."""
-        i = self.found[notice_id][0]
-        return bytes(self.before.places.made[16 * i : 16 * i + 16])
+        return self.before.places.made_by(self.index(notice_id))
 
     def note(self, notice_id: str) -> Note:
-        return self.before.places.notes[self.found[notice_id][0]]
+        return self.before.places.notes[self.index(notice_id)]
 
-    def history(self, notice_id: str) -> tuple[bytes, bytes, list[Page]]:
-        """The document's rows of copies.csv and versions.csv, last_seen set to the night's, and its
-        pages (whose marks stay where they were: a time is as long as the one it replaces)."""
-        i, last_seen = self.found[notice_id]
-        copies, versions = map(bytearray, self.before.history(i))
-        pages = self.before.places.copies_of(i)
-        for page in pages:
-            now = last_seen[page.page].encode()
-            copies[page.copy_mark : page.copy_mark + STAMP] = now
-            text = slice(page.text_mark, page.text_mark + STAMP)
-            versions[text] = max(bytes(versions[text]), now)
-        return bytes(copies), bytes(versions), pages
+    def runs(self, notice_ids: Iterable[str]) -> Iterator[list[str]]:
+        """The ids, in order and in runs: settled documents that followed one another in the previous
+        version too (their bytes lie together there, to be copied at once), and any other id alone."""
+        run: list[str] = []
+        for nid in notice_ids:
+            if run and (nid not in self.found or self.index(nid) != self.index(run[-1]) + 1):
+                yield run
+                run = []
+            if nid in self.found:
+                run.append(nid)
+            else:
+                yield [nid]
+        if run:
+            yield run
+
+    def history(self, run: Sequence[str]) -> tuple[bytes, bytes, list[tuple[str, list[int], list[Page]]]]:
+        """The rows of a run of documents in copies.csv and versions.csv, last_seen set to the night's;
+        and for each, where its rows are in those bytes (start and end in each) and its pages (whose
+        marks stay where they were: a time is as long as the one it replaces)."""
+        places = self.before.places
+        copies, versions = map(bytearray, self.before.history(self.index(run[0]), self.index(run[-1])))
+        origin = places.history_of(self.index(run[0]))
+        documents = []
+        for nid in run:
+            i, last_seen = self.found[nid]
+            start = places.history_of(i)
+            at = [start[0] - origin[0], start[1] - origin[0], start[2] - origin[2], start[3] - origin[2]]
+            pages = places.copies_of(i)
+            for page in pages:
+                now = last_seen[page.page].encode()
+                copies[at[0] + page.copy_mark : at[0] + page.copy_mark + STAMP] = now
+                text = slice(at[2] + page.text_mark, at[2] + page.text_mark + STAMP)
+                versions[text] = max(bytes(versions[text]), now)
+            documents.append((nid, at, pages))
+        return bytes(copies), bytes(versions), documents

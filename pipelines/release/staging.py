@@ -107,10 +107,10 @@ class TableWriter:
         self._flush()
         return [out.size for out, _ in self._files]
 
-    def carry(self, *data: bytes, row: Row | None = None) -> None:
+    def carry(self, *data: bytes, rows: Iterable[Row] = ()) -> None:
         """Rows encoded before, as bytes of the CSV file and of the Excel copy (when there is one). The
-        keys of ``row``, the one row they hold, are checked; others not again (release.carry says why)."""
-        if row is not None:
+        keys of ``rows``, those they hold, are checked; others not again (release.carry says why)."""
+        for row in rows:
             self._keys([cell(row[name]) if name in self._keyed else "" for name in self._names])
         self._flush()
         for (out, _), chunk in zip(self._files, data, strict=True):
@@ -129,17 +129,20 @@ class JsonWriter:
         self.written = 0
 
     def write(self, record: dict[str, Any]) -> tuple[str, list[int]]:
-        """The record's line, and where it is in the array (start and end)."""
+        """The record's line, and where it is (start and end) in the array and in the lines."""
         line = to_json(record)
-        return line, self.carry(line.encode("utf-8"))
+        array, lines = self.carry(line.encode("utf-8"), line.encode("utf-8") + b"\n", 1)
+        return line, [array, self._array.size, lines, self._lines.size]
 
-    def carry(self, line: bytes) -> list[int]:
+    def carry(self, array: bytes, lines: bytes, count: int) -> list[int]:
+        """``count`` records encoded before: their lines in the array (with the separators between
+        them) and as lines; returns where they start in each."""
         self._array.write(b",\n" if self.written else b"[\n")
-        start = self._array.size
-        self._array.write(line)
-        self._lines.write(line + b"\n")
-        self.written += 1
-        return [start, self._array.size]
+        starts = [self._array.size, self._lines.size]
+        self._array.write(array)
+        self._lines.write(lines)
+        self.written += count
+        return starts
 
 
 class Staging:
