@@ -44,6 +44,7 @@ from crawlers.registry import Source
 from pipelines.policy.rows import Row
 from pipelines.readings import fingerprint as readings_fingerprint
 from pipelines.release.dataset import write_atomic
+from pipelines.release.staging import Span
 
 # The files a notice's place covers, in order: its rows (notices-excel.csv is the Excel copy of
 # notices.csv, written by the same TableWriter), then its line of the JSON array and of JSON lines.
@@ -262,11 +263,11 @@ class PreviousRows:
         at = found[1]
         return [self._read(name, at[2 * i], at[2 * i + 1]) for i, name in enumerate(ROWS)]
 
-    def span(self, first: int, last: int) -> list[bytes]:
-        """The bytes of the notices at indices ``first`` to ``last`` in each of FILES (between the
-        lines of notices.json, their separators)."""
+    def span(self, first: int, last: int) -> list[Span]:
+        """Where the notices at indices ``first`` to ``last`` are in each of FILES (between the lines
+        of notices.json, their separators)."""
         start, end = self.places.at_of(first), self.places.at_of(last)
-        return [self._read(name, start[2 * i], end[2 * i + 1]) for i, name in enumerate(FILES)]
+        return [Span(self.files[name], start[2 * i], end[2 * i + 1]) for i, name in enumerate(FILES)]
 
     def history(self, first: int, last: int) -> tuple[bytes, bytes]:
         """The rows of the notices at indices ``first`` to ``last`` in copies.csv and versions.csv."""

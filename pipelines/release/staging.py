@@ -16,8 +16,11 @@ import csv
 import hashlib
 import io
 import json
+import mmap
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -36,6 +39,16 @@ def file_facts(data: bytes) -> FileFacts:
     return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
+@dataclass(frozen=True)
+class Span:
+    """Bytes of a file written before (an earlier version's), to copy without reading them into
+    Python: at 100,000 notices a version carries gigabytes of them."""
+
+    file: BinaryIO
+    start: int
+    end: int
+
+
 class _Counting(io.RawIOBase):
     """Passes bytes to a file, counting them and their sha256."""
 
@@ -52,6 +65,26 @@ class _Counting(io.RawIOBase):
         self.size += len(data)
         self._raw.write(data)
         return len(data)
+
+    def put(self, data: bytes | Span) -> None:
+        """Bytes, or a span of another file: hashed from a map of that file and copied by the kernel."""
+        if isinstance(data, bytes):
+            self.write(data)
+            return
+        source, at, left = data.file.fileno(), data.start, data.end - data.start
+        if not left:
+            return
+        self._raw.flush()
+        skip = at % mmap.ALLOCATIONGRANULARITY
+        with mmap.mmap(source, left + skip, prot=mmap.PROT_READ, offset=at - skip) as mapped:
+            with memoryview(mapped) as whole, whole[skip:] as span:
+                self.sha256.update(span)
+            self.size += left
+            while left:
+                copied = os.copy_file_range(source, self._raw.fileno(), left, at)
+                if not copied:
+                    raise OSError(f"{data.file.name} ends before byte {data.end}")
+                at, left = at + copied, left - copied
 
 
 class TableWriter:
@@ -107,14 +140,14 @@ class TableWriter:
         self._flush()
         return [out.size for out, _ in self._files]
 
-    def carry(self, *data: bytes, rows: Iterable[Row] = ()) -> None:
+    def carry(self, *data: bytes | Span, rows: Iterable[Row] = ()) -> None:
         """Rows encoded before, as bytes of the CSV file and of the Excel copy (when there is one). The
         keys of ``rows``, those they hold, are checked; others not again (release.carry says why)."""
         for row in rows:
             self._keys([cell(row[name]) if name in self._keyed else "" for name in self._names])
         self._flush()
         for (out, _), chunk in zip(self._files, data, strict=True):
-            out.write(chunk)
+            out.put(chunk)
 
     def close(self) -> None:
         self._flush()
@@ -134,13 +167,13 @@ class JsonWriter:
         array, lines = self.carry(line.encode("utf-8"), line.encode("utf-8") + b"\n", 1)
         return line, [array, self._array.size, lines, self._lines.size]
 
-    def carry(self, array: bytes, lines: bytes, count: int) -> list[int]:
+    def carry(self, array: bytes | Span, lines: bytes | Span, count: int) -> list[int]:
         """``count`` records encoded before: their lines in the array (with the separators between
         them) and as lines; returns where they start in each."""
         self._array.write(b",\n" if self.written else b"[\n")
         starts = [self._array.size, self._lines.size]
-        self._array.write(array)
-        self._lines.write(lines)
+        self._array.put(array)
+        self._lines.put(lines)
         self.written += count
         return starts
 
