@@ -94,6 +94,7 @@ def _publish(
         earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices}, before)
         documents = assemble(notices, sources, crawls, earlier, before)
         records = [n.model_dump(mode="json") for n in documents.notices]
+        documents.notices.clear()  # read from here on as records: 100,000 notices held twice are 200 MB
         previous_package = json.loads((latest / "datapackage.json").read_bytes()) if latest else None
         changes = compare(earlier, documents, records)
         created = _created(records, crawls)
