@@ -32,7 +32,7 @@ from pipelines.release.tables import SCHEMAS, Row, cell, columns, defused, to_js
 
 FileFacts = dict[str, Any]  # {"hash": "sha256:…", "bytes": n}
 CHECKED_ROWS = 1000  # rows of each resource Frictionless reads when a version is published
-BUFFERED = 1 << 16  # characters of rows encoded at a time
+BUFFERED = 1 << 16  # bytes of rows written at a time
 
 
 def file_facts(data: bytes) -> FileFacts:
@@ -87,12 +87,29 @@ class _Counting(io.RawIOBase):
                 at, left = at + copied, left - copied
 
 
+class _Encoded:
+    """What a csv.writer writes rows into: each row encoded as it comes, held until flushed."""
+
+    __slots__ = ("data",)
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, text: str) -> None:
+        self.data += text.encode("utf-8")
+
+    def take(self) -> bytes:
+        data, self.data = bytes(self.data), bytearray()
+        return data
+
+
 class TableWriter:
     """Writes the rows of one table to its CSV file, and to the Excel copy when there is one: the
     table's columns in order, cells as tables.cell writes them; the keys checked on the way.
 
-    Rows are encoded a buffer at a time; ``position`` says where the next row starts in each file,
-    and ``carry`` puts bytes already encoded (rows of an earlier version: pipelines.release.carry)."""
+    Rows are encoded as they come and written a buffer at a time; ``position`` says where the next row
+    starts in each file, and ``carry`` puts bytes already encoded (rows of an earlier version:
+    pipelines.release.carry)."""
 
     def __init__(self, table: str, out: _Counting, excel: _Counting | None, keys: AddRow) -> None:
         self._names = columns(table)
@@ -101,44 +118,43 @@ class TableWriter:
         schema = SCHEMAS[table]
         foreign = (name for key in schema.get("foreignKeys", []) for name in key["fields"])
         self._keyed = {*schema["primaryKey"], *foreign}
-        self._files = [(out, io.StringIO())] + ([(excel, io.StringIO())] if excel else [])
+        self._files = [(out, _Encoded())] + ([(excel, _Encoded())] if excel else [])
         self._csv = csv.writer(self._files[0][1])
         self._excel = csv.writer(self._files[1][1]) if excel else None
+        self._before = _Encoded()  # the cells before a marked one (write_marked)
+        self._cells_before = csv.writer(self._before)
         if excel:
             excel.write(codecs.BOM_UTF8)
         for writer in filter(None, (self._csv, self._excel)):
             writer.writerow(self._names)
 
     def write(self, row: Row) -> None:
-        cells = [v if type(v) is str else cell(v) for v in self._values(row)]
+        self._write([v if type(v) is str else "" if v is None else cell(v) for v in self._values(row)])
+
+    def _write(self, cells: list[str]) -> None:
         self._keys(cells)
         self._csv.writerow(cells)
         if self._excel:
             self._excel.writerow([defused(c) for c in cells])
-        if self._files[0][1].tell() > BUFFERED:
+        if len(self._files[0][1].data) > BUFFERED:
             self._flush()
 
     def _flush(self) -> None:
-        for out, buffer in self._files:
-            if text := buffer.getvalue():
-                out.write(text.encode("utf-8"))
-                buffer.seek(0)
-                buffer.truncate()
+        for out, encoded in self._files:
+            if encoded.data:
+                out.write(encoded.take())
 
     def write_marked(self, row: Row, name: str) -> int:
         """Write the row; returns where its cell ``name`` starts in the CSV file, in bytes."""
-        self._flush()
         cells = [v if type(v) is str else cell(v) for v in self._values(row)]
-        before = io.StringIO()
-        csv.writer(before).writerow([*cells[: self._names.index(name)], ""])  # the cells before it
-        at = self._files[0][0].size + len(before.getvalue().encode("utf-8")) - len("\r\n")
-        self.write(row)
+        self._cells_before.writerow([*cells[: self._names.index(name)], ""])
+        at = self.position()[0] + len(self._before.take()) - len("\r\n")
+        self._write(cells)
         return at
 
     def position(self) -> list[int]:
         """Where the next row starts, in bytes: in the CSV file, and in the Excel copy when there is one."""
-        self._flush()
-        return [out.size for out, _ in self._files]
+        return [out.size + len(encoded.data) for out, encoded in self._files]
 
     def carry(self, *data: bytes | Span, rows: Iterable[Row] = ()) -> None:
         """Rows encoded before, as bytes of the CSV file and of the Excel copy (when there is one). The
@@ -164,7 +180,8 @@ class JsonWriter:
     def write(self, record: dict[str, Any]) -> tuple[str, list[int]]:
         """The record's line, and where it is (start and end) in the array and in the lines."""
         line = to_json(record)
-        array, lines = self.carry(line.encode("utf-8"), line.encode("utf-8") + b"\n", 1)
+        data = line.encode("utf-8")
+        array, lines = self.carry(data, data + b"\n", 1)
         return line, [array, self._array.size, lines, self._lines.size]
 
     def carry(self, array: bytes | Span, lines: bytes | Span, count: int) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, get_args, overload
 
 from pipelines.notice import DOC_TYPES, Notice
@@ -297,7 +298,7 @@ def cell(value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, list | dict):
+    if isinstance(value, (list, dict)):  # a tuple: faster than list | dict, for millions of cells
         return to_json(value) if value else ("[]" if isinstance(value, list) else "{}")
     return str(value)
 
@@ -318,7 +319,9 @@ UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
 @overload
 def stamp(when: datetime) -> str: ...
 @overload
+@lru_cache(maxsize=1 << 12)  # a night's crawl gives its time to every page it found
 def stamp(when: datetime | None) -> str | None: ...
+@lru_cache(maxsize=1 << 12)  # a night's crawl gives its time to every page it found
 def stamp(when: datetime | None) -> str | None:
     """A time as the data files write it (as utc_seconds does), straight from the datetime."""
     return when.astimezone(UTC).strftime(UTC_SECONDS) if when else None
