@@ -38,28 +38,16 @@ from urllib.parse import urlsplit
 from crawlers.registry import Source
 from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
 from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
-from pipelines.release.carry import UNREAD, Page, Places, PreviousRows
+from pipelines.release.carry import PreviousRows
 from pipelines.release.changes import NoticeChanges, compare_notices
+from pipelines.release.documents import Documents, TextVersion
 from pipelines.release.settled import Settled, reading
-from pipelines.release.staging import Staging, TableWriter
-from pipelines.release.tables import Record, columns, stamp
+from pipelines.release.tables import Record, columns
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from pipelines.ledger import SourceCrawl
 
 GONE = frozenset({404, 410})  # the HTTP answers that say a page is no longer there
-
-
-@dataclass(frozen=True, slots=True)
-class TextVersion:
-    """A text one page showed: from the crawl that first read it to the last one that found it."""
-
-    notice_id: str
-    url: str
-    content_sha256: str
-    first_seen: datetime
-    last_seen: datetime
-    body_text: str
 
 
 def _time(text: str) -> datetime:
@@ -250,79 +238,6 @@ def _texts(earlier: Sequence[TextVersion], page: Notice, nid: str, last_seen: da
         texts[-1] = replace(texts[-1], last_seen=max(texts[-1].last_seen, last_seen))
         return texts
     return [*texts, TextVersion(nid, url, page.content_sha256, page.retrieved_at, last_seen, page.body_text)]
-
-
-@dataclass(frozen=True)
-class Documents:
-    """A version's notices (one per document, by id), their copies and the texts of their pages; and
-    the documents settled since the previous version, carried as they were (release.settled)."""
-
-    notices: list[Notice]
-    copies: list[CopyRecord]  # by notice id, the live copies canonical first, then those carried
-    versions: list[TextVersion]  # by notice id, url and first seen
-    readings: dict[str, bytes]  # the live copies' pages: the reading of each (settled.reading)
-    settled: Settled
-
-    def write(self, staging: Staging, places: Places) -> None:
-        """copies.csv and versions.csv, and where each notice's rows are (``places``)."""
-        copies_of: dict[str, list[CopyRecord]] = defaultdict(list)
-        for c in self.copies:
-            copies_of[c.notice_id].append(c)
-        texts_of: dict[str, list[TextVersion]] = defaultdict(list)
-        for v in self.versions:
-            texts_of[v.notice_id].append(v)
-        with staging.table("copies") as copies, staging.table("versions") as versions:
-            for run in self.settled.runs(sorted({*copies_of, *self.settled.ids()})):
-                start = [*copies.position(), *versions.position()]
-                if run[0] in self.settled:
-                    copy_rows, text_rows, documents = self.settled.history(run)
-                    copies.carry(copy_rows)
-                    versions.carry(text_rows)
-                    for nid, at, pages in documents:
-                        shifted = [at[0] + start[0], at[1] + start[0], at[2] + start[1], at[3] + start[1]]
-                        places.add_history(nid, shifted, pages)
-                    continue
-                pages = self._write(copies_of[run[0]], texts_of[run[0]], copies, versions, start)
-                end = [*copies.position(), *versions.position()]
-                places.add_history(run[0], [start[0], end[0], start[1], end[1]], pages)
-
-    def _write(
-        self,
-        document: list[CopyRecord],
-        texts: list[TextVersion],
-        copies: TableWriter,
-        versions: TableWriter,
-        start: list[int],
-    ) -> list[Page]:
-        """A document's rows; its pages, with where last_seen lies in the rows of those read."""
-        copy_marks: dict[str, int] = {}
-        for c in document:
-            row = {
-                "notice_id": c.notice_id, "url": c.url, "site": c.site, "source_id": c.source_id,
-                "first_seen": stamp(c.first_seen), "last_seen": stamp(c.last_seen),
-                "canonical": str(c.canonical).lower(), "similarity": round(c.similarity, 4),
-                "differs": str(c.differs).lower(), "removed_from_source_at": stamp(c.removed_from_source_at),
-            }
-            if (page := notice_id(c.url)) in self.readings:
-                copy_marks[page] = copies.write_marked(row, "last_seen") - start[0]
-            else:
-                copies.write(row)
-        text_marks: dict[str, int] = {}
-        for k, v in enumerate(texts):
-            row = {
-                "notice_id": v.notice_id, "url": v.url, "content_sha256": v.content_sha256,
-                "first_seen": stamp(v.first_seen), "last_seen": stamp(v.last_seen), "body_text": v.body_text,
-            }
-            newest = k + 1 == len(texts) or texts[k + 1].url != v.url
-            if newest and (page := notice_id(v.url)) in copy_marks:
-                text_marks[page] = versions.write_marked(row, "last_seen") - start[1]
-            else:
-                versions.write(row)
-        return [
-            Page(page, self.readings[page], copy_marks[page], text_marks[page])
-            if (page := notice_id(c.url)) in copy_marks else Page(page, UNREAD, -1, -1)
-            for c in document
-        ]
 
 
 def assemble(
