@@ -1,6 +1,6 @@
 """The site built again: the pages written outside mkdocs into shells, kept in a cache beside the site
-and rendered again only when what they are made from changed; the search index's shards kept; and
-downloads checked against their hashes.
+and rendered again only when what they are made from changed; the search index's shards, the
+notices' listings and the value pages' rows kept; and downloads checked against their hashes.
 
 One scenario runs the real mkdocs night after night into one site folder, as versions of a dataset
 are published (a notice edited, one added, a cited notice arriving, a copy found elsewhere, a notice
@@ -22,11 +22,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from crawlers.registry import load_sources
 from pipelines.notice import Notice
 from pipelines.release import publish
+from pipelines.site import listing
+from pipelines.site.browse import KeptRows, browse_value_pages
 from pipelines.site.markup import HtmlPage
-from pipelines.site.page_cache import set_aside, write_pages
-from pipelines.site.release_data import verified, version_files
+from pipelines.site.page_cache import code_fingerprint, read_kept, set_aside, write_pages
+from pipelines.site.release_data import LISTINGS, load_release, verified, version_files
 from pipelines.site.shells import CONTENT_MARK, SHELL, TITLE_MARK, OutsidePage, Shell
 from tests.conftest import make_notice
 from tests.test_release_policy import CITED, citing
@@ -201,3 +204,62 @@ def test_a_download_that_does_not_match_its_hash_is_refused(tmp_path: Path) -> N
     target.path.write_bytes(target.path.read_bytes() + b"x")  # changed after it was checked: checked again
     with pytest.raises(ValueError, match="does not match"):
         verified(target, known)
+
+
+def test_a_release_read_again_parses_only_the_lines_it_has_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset, cache = new_dataset(tmp_path / "notices"), tmp_path / "cache"
+    parsed: list[str] = []
+
+    def read_line(line: bytes) -> listing.Listing:
+        found = reading(line)
+        parsed.append(found[0]["id"])
+        return found
+
+    reading = listing.read_line
+    monkeypatch.setattr(listing, "read_line", read_line)
+    publish(dataset, [MEISHAN, GOVCN, SHANDONG])
+    assert load_release(dataset.folder, cache) is not None
+    assert sorted(parsed) == sorted([MEISHAN.id, GOVCN.id, SHANDONG.id])
+    parsed.clear()
+    publish(dataset, [MEISHAN, GOVCN, SHANDONG_EDITED, HOSTILE_NOTICE])
+    again = load_release(dataset.folder, cache)
+    assert sorted(parsed) == sorted([SHANDONG.id, HOSTILE_NOTICE.id])  # an edited line, a new one
+    whole = load_release(dataset.folder)  # every line parsed
+    assert again is not None
+    assert whole is not None
+    assert (again.notices, again.filled, again.digests, again.lines) == (
+        whole.notices, whole.filled, whole.digests, whole.lines)
+    assert {n["id"] for n in again.notices} == {MEISHAN.id, GOVCN.id, SHANDONG.id, HOSTILE_NOTICE.id}
+    assert "body_text" in again.filled[SHANDONG.id]
+    assert "body_text" not in again.notices[0]
+    kept = read_kept(cache / LISTINGS, code_fingerprint())
+    assert sorted(kept) == sorted(again.digests.values())  # the listings of this release only
+
+
+def test_value_pages_reuse_the_rows_of_unchanged_records_only(tmp_path: Path) -> None:
+    dataset, rows = new_dataset(tmp_path / "notices"), tmp_path / "rows.marshal"
+    sources = load_sources()
+
+    def pages(kept: KeptRows | None) -> dict[str, str]:
+        release = load_release(dataset.folder)
+        assert release is not None
+        return {page.path: page.render().html for page in browse_value_pages(release, sources, kept)}
+
+    def kept(fingerprint: bytes = b"code") -> KeptRows:
+        release = load_release(dataset.folder)
+        assert release is not None
+        return KeptRows(rows, fingerprint, release.digests)
+
+    publish(dataset, [MEISHAN, GOVCN, SHANDONG])
+    first = kept()
+    pages(first)
+    first.save()
+    publish(dataset, [MEISHAN, GOVCN, SHANDONG_EDITED, HOSTILE_NOTICE])
+    second = kept()
+    assert sorted(second.rows()) == sorted([MEISHAN.id, GOVCN.id])  # not the edited nor the new one
+    assert pages(second) == pages(None)
+    second.save()
+    assert len(kept().rows()) == 4
+    assert kept(b"other code").rows() == {}

@@ -5,8 +5,8 @@
 built (``shells``; kept between builds by ``page_cache``), copies the downloads and indexes the
 notice pages with Pagefind (``search_index``).
 ``pages`` (home, shared helpers), ``notice_page``, ``browse``, ``downloads``, ``feed``, ``quality``
-and ``reference`` (sources, schema) turn release data (``release_data``, ``history``, and
-``policy`` and ``provenance``, whose tables ``rows`` reads by notice) into page text; ``markup`` is
-the only place that turns data into HTML. Every string that came from a scraped page is treated as
-hostile: it is escaped into raw HTML blocks, never put into Markdown.
+and ``reference`` (sources, schema) turn release data (``release_data``, whose notices ``listing``
+reads and keeps, ``history``, and ``policy`` and ``provenance``, whose tables ``rows`` reads by
+notice) into page text; ``markup`` is the only place that turns data into HTML. Every string that
+came from a scraped page is treated as hostile: it is escaped into raw HTML blocks, never put into Markdown.
 """

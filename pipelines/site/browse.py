@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from crawlers.registry import Source
 from pipelines.site.markup import HtmlPage, block, esc, front_matter, internal_link, relative, slug, table
+from pipelines.site.page_cache import read_kept, write_kept
 from pipelines.site.pages import (
     NO_RELEASE,
     newest,
@@ -125,7 +127,7 @@ def facet_value_page(
     value: str,
     notices: Sequence[Record],
     sources: Mapping[str, Source],
-    known: dict[str, list[str]] | None = None,
+    kept: KeptRows | None = None,
 ) -> HtmlPage:
     label = _label(facet, value, sources)
     page = facet.value_path(value)
@@ -134,7 +136,7 @@ def facet_value_page(
         f"<h1>{esc(facet.column)}：{esc(label)}</h1>",
         f"<p>{len(notices)} 篇公文，按日期从新到旧 notices, newest first · {back}</p>",
     ]
-    html = block(heading, "gw-facet-heading") + notice_table(notices, page, known)
+    html = block(heading, "gw-facet-heading") + notice_table(notices, page, kept.rows() if kept else None)
     return HtmlPage(f"{label} · {facet.column}", html)
 
 
@@ -168,14 +170,45 @@ def browse_pages(release: Release | None, sources: Sequence[Source]) -> Iterator
     yield "notices/index.md", notices_hub_page(release, counts)
 
 
-def browse_value_pages(release: Release, sources: Sequence[Source]) -> Iterator[OutsidePage]:
+class KeptRows:
+    """The rows of the notices' tables of the value pages, kept from one build to the next.
+
+    A value page lists every notice of its value, so a night's new notice renders the pages of its
+    source, year, type … again, with every notice on them. A notice's row is the same on every value
+    page (all as deep: its links are the same) and changes only with its record: so the rows are kept
+    in ``path`` under the digest of each record (``digests``) and of the code (``fingerprint``), read
+    when a value page is first rendered, and kept again, for this release's notices, by ``save``."""
+
+    def __init__(self, path: Path | None, fingerprint: bytes, digests: Mapping[str, bytes]) -> None:
+        self.path, self.fingerprint, self.digests = path, fingerprint, digests
+        self.known: dict[str, str] | None = None
+        self.read = 0
+
+    def rows(self) -> dict[str, str]:
+        """The rows known, by notice id; notice_table adds those it makes."""
+        if self.known is None:
+            kept = read_kept(self.path, self.fingerprint)
+            self.known = {n: kept[digest] for n, digest in self.digests.items() if digest in kept}
+            self.read = len(self.known)
+        return self.known
+
+    def save(self) -> None:
+        """Keep the rows, when a page rendered made new ones."""
+        if self.path is not None and self.known is not None and len(self.known) > self.read:
+            write_kept(self.path, self.fingerprint, {self.digests[n]: row for n, row in self.known.items()})
+
+
+def browse_value_pages(
+    release: Release, sources: Sequence[Source], kept: KeptRows | None = None
+) -> Iterator[OutsidePage]:
     """Every value's page (``browse/<facet>/<slug>/``), written outside mkdocs; a page's inputs are
-    the digests of its notices' records, in its order, so that it is rendered only when one changed."""
+    the digests of its notices' records, in its order, so that it is rendered only when one changed.
+    ``kept``: the notices' rows kept from the last build (else they are made for this one only)."""
     by_id = {s.id: s for s in sources}
-    known: dict[str, list[str]] = {}  # a notice's cells: the same on every value page (all as deep)
+    kept = kept or KeptRows(None, b"", release.digests)
     for facet in FACETS:
         for value, members in facet_groups(release)[facet.key].items():
-            inputs = b"".join([hashlib.sha256(value.encode("utf-8")).digest(),
-                               *(release.digests[str(r["id"])] for r in members)])
-            render = partial(facet_value_page, facet, value, members, by_id, known)
+            digests = [release.digests[str(r["id"])] for r in members]
+            inputs = b"".join([hashlib.sha256(value.encode("utf-8")).digest(), *digests])
+            render = partial(facet_value_page, facet, value, members, by_id, kept)
             yield OutsidePage(facet.value_path(value), inputs, render)

@@ -1,15 +1,18 @@
 """mkdocs-gen-files entry script (mkdocs.yml): the generated pages of the site, from the latest release.
 
-The dataset folder is ``$GONGWEN_DATASET`` when set, else ``datasets/notices`` of the repository.
+The dataset folder is ``$GONGWEN_DATASET`` when set, else ``datasets/notices`` of the repository;
+what the build keeps for the next is beside the site folder (page_cache.cache_folder).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import mkdocs_gen_files
 
 from pipelines.site.generate import generate
+from pipelines.site.page_cache import cache_folder
 from pipelines.site.release_data import dataset_folder
 
 
@@ -18,4 +21,4 @@ def _write(path: str, data: bytes) -> None:
         out.write(data)
 
 
-generate(_write, dataset_folder(os.environ))
+generate(_write, dataset_folder(os.environ), cache=cache_folder(Path(mkdocs_gen_files.config.site_dir)))

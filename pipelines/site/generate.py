@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crawlers.registry import Source, load_sources
 from pipelines.schema import SCHEMA_DIR
-from pipelines.site.browse import FACETS, browse_pages, browse_value_pages
+from pipelines.site.browse import FACETS, KeptRows, browse_pages, browse_value_pages
 from pipelines.site.downloads import downloads_page
 from pipelines.site.feed import atom_feed
 from pipelines.site.history import Change, notice_history, version_changes
@@ -50,10 +50,12 @@ def generate(
     dataset: Path,
     schema_dir: Path = SCHEMA_DIR,
     sources: Sequence[Source] | None = None,
+    cache: Path | None = None,
 ) -> list[str]:
     """Write the pages mkdocs builds for the latest release in ``dataset`` (or the no-release pages),
-    and the shells of the pages written after it (``outside_pages``); return the paths."""
-    release = load_release(dataset)
+    and the shells of the pages written after it (``outside_pages``); return the paths. ``cache``:
+    the folder a build keeps what it read for the next (load_release)."""
+    release = load_release(dataset, cache)
     sources = load_sources() if sources is None else sources
     written: list[str] = []
 
@@ -93,19 +95,25 @@ def read_ahead(folder: Path) -> tuple[Path, dict[str, NoticeRows | None]]:
 
 
 def outside_pages(
-    release: Release, sources: Sequence[Source], ahead: Mapping[str, NoticeRows | None] | None = None
+    release: Release,
+    sources: Sequence[Source],
+    ahead: Callable[[], Mapping[str, NoticeRows | None] | None] | None = None,
+    kept: KeptRows | None = None,
 ) -> Iterator[OutsidePage]:
     """The pages written outside mkdocs, after it: a page per browse value, per year of targets and per
     notice. A page is rendered only when asked (when its inputs are not in the page cache).
-    ``ahead``: tables of the release already read (``read_ahead``)."""
-    yield from browse_value_pages(release, sources)
-    policy = load_policy(release, ahead)
+    ``ahead``: gives the tables of the release read aside (``read_ahead``), or None; asked once the
+    value pages, which do not need them, are written. ``kept``: the value pages' rows kept from the
+    last build."""
+    yield from browse_value_pages(release, sources, kept)
+    tables = ahead() if ahead else None
+    policy = load_policy(release, tables)
     for path, page in target_year_pages(policy):
         yield OutsidePage.of(path, page)
     changes = version_changes(release)
     unknown = tuple(c.version for c in changes if c.changes is None)
     notices = NoticePages(release, notice_history(changes), unknown, policy,
-                          load_provenance(release.folder, ahead), {s.id: s for s in sources})
+                          load_provenance(release.folder, tables), {s.id: s for s in sources})
     for record in release.notices:
         notice = str(record["id"])
         yield OutsidePage(notice_path(record), notices.inputs(notice), partial(notices.render, notice))
@@ -125,11 +133,11 @@ class NoticePages:
 
     def inputs(self, notice: str) -> bytes:
         """Digests of everything the notice's page is made from, found without parsing what did not
-        change (its record's line, its rows of the tables)."""
-        changes = (tuple(self.history.get(notice, ())), self.unknown)
-        digests = [self.release.digests[notice].hex(), self.policy.digest(notice) if self.policy else "-",
-                   self.provenance.digest(notice), repr(changes)]
-        return "\n".join(digests).encode("utf-8")
+        change (its record's line, its rows of the tables), and its changes; the one part whose length
+        varies within a release (the policy's, by the number of citations) comes last."""
+        changes = repr((tuple(self.history.get(notice, ())), self.unknown)).encode("utf-8")
+        policy = self.policy.digest(notice) if self.policy else b"-"
+        return b"\n".join([self.release.digests[notice], self.provenance.digest(notice), changes, policy])
 
     def render(self, notice: str) -> HtmlPage:
         found = NoticeInputs(

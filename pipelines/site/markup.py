@@ -117,12 +117,20 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 
     The table has no class attribute: mkdocs-material styles ``table:not([class])``.
     """
-    lines = ["<table>", "<thead><tr>"]
-    lines += [f"<th>{esc(h)}</th>" for h in headers]
-    lines += ["</tr></thead>", "<tbody>"]
-    lines += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
-    lines.append("</tbody></table>")
-    return lines
+    return [*table_head(headers), *(table_row(row) for row in rows), TABLE_END]
+
+
+def table_head(headers: Sequence[str]) -> list[str]:
+    """The lines of a table (``table``) before its rows."""
+    return ["<table>", "<thead><tr>", *(f"<th>{esc(h)}</th>" for h in headers), "</tr></thead>", "<tbody>"]
+
+
+def table_row(cells: Sequence[str]) -> str:
+    """A row's line (cells already HTML)."""
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+TABLE_END = "</tbody></table>"
 
 
 def human_size(size: int) -> str:

@@ -4,24 +4,34 @@ mkdocs empties the site folder on every build, so rendered pages are kept in a c
 it, each under the digest of everything it is made from: this package's code, the shell, the page's
 address and its inputs. A build renders only the pages whose digest is not in the cache and
 hard-links every page from the cache into the site; cached pages that no page of the build uses
-(a withdrawn notice, an older rendering) are deleted at the end.
+(a withdrawn notice, an older rendering) are deleted at the end. The same folder keeps what else a
+build saves the next from making again (``read_kept``, ``write_kept``: the notices' listings, the
+value pages' rows).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import marshal
 import os
 import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pipelines.site.shells import SHELL, OutsidePage, Shell, folder_of
 
 CODE = Path(__file__).resolve().parent  # pipelines/site: the code that renders the pages, but for …
 NOT_RENDERING = {"gen_pages.py", "page_cache.py", "post_build.py", "search_index.py"}  # … what runs builds
 log = logging.getLogger("mkdocs.hooks.post_build")
+
+
+def cache_folder(site_dir: Path) -> Path:
+    """What builds keep for the next one, beside the site folder (``build/.site-cache`` for
+    ``build/site``), since mkdocs empties the site folder on every build."""
+    return site_dir.parent / ".site-cache"
 
 
 def code_fingerprint(*extra: str) -> bytes:
@@ -35,6 +45,22 @@ def code_fingerprint(*extra: str) -> bytes:
     return digest.digest()
 
 
+def read_kept(path: Path | None, stamp: object) -> dict[Any, Any]:
+    """What ``write_kept`` kept in ``path`` under ``stamp`` (what it depends on: its format, the code);
+    empty when there is no such file, or it was kept under another stamp."""
+    try:
+        kept_stamp, kept = marshal.loads(path.read_bytes() if path else b"")  # noqa: S302 (see write_kept)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return kept if kept_stamp == stamp and isinstance(kept, dict) else {}
+
+
+def write_kept(path: Path, stamp: object, kept: dict[Any, Any]) -> None:
+    """Keep plain data (strings, bytes, numbers, lists, dicts) for the next build: as ``marshal``
+    writes it, which is the quickest to read again (the file is the build's own)."""
+    write_new(path, marshal.dumps([stamp, kept]))
+
+
 def link(source: Path, target: Path) -> None:
     """``target`` becomes a hard link to ``source`` (a copy when they are on different file systems)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +71,7 @@ def link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes) -> None:
     """Written under another name, then renamed: a build stopped half-way leaves no half page behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -114,7 +140,7 @@ def write_pages(
         kept = f"{cache}/pages/{digest[:2]}/{digest}.html"
         source = _stat(kept)
         if source is None:
-            _write_new(Path(kept), shell.fill(page.path, page.render()).encode("utf-8"))
+            write_new(Path(kept), shell.fill(page.path, page.render()).encode("utf-8"))
             rendered += 1
         target = f"{site_dir}/{page.path}index.html"
         if source is None or not _same_file(_stat(target), source):

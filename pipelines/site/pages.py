@@ -16,6 +16,7 @@ from crawlers.registry import Source
 from pipelines.notice import FlagCode
 from pipelines.site.markup import (
     EMPTY,
+    TABLE_END,
     block,
     esc,
     esc_or_empty,
@@ -24,6 +25,8 @@ from pipelines.site.markup import (
     relative,
     slug,
     table,
+    table_head,
+    table_row,
 )
 from pipelines.site.release_data import Record, Release
 
@@ -138,12 +141,13 @@ def _date_cell(record: Record) -> str:
 NOTICE_HEADERS = ("标题 Title", "文号 Doc number", "发文机关 Agency", "日期 Date")
 
 
-def notice_table(notices: Sequence[Record], page_dir: str, known: dict[str, list[str]] | None = None) -> str:
-    """The notices' table. ``known``: the cells of notices made for pages as deep as this one (links are
-    relative), kept and reused by the caller when a notice is listed on many pages."""
+def notice_table(notices: Sequence[Record], page_dir: str, known: dict[str, str] | None = None) -> str:
+    """The notices' table. ``known``: the rows of notices made for pages as deep as this one (links are
+    relative), kept and reused by the caller when a notice is listed on many pages (browse.KeptRows)."""
     known = {} if known is None else known
-    rows = [known.get(r["id"]) or known.setdefault(r["id"], _notice_cells(r, page_dir)) for r in notices]
-    return block(table(NOTICE_HEADERS, rows), "gw-notices")
+    rows = [known.get(r["id"]) or known.setdefault(r["id"], table_row(_notice_cells(r, page_dir)))
+            for r in notices]
+    return block([*table_head(NOTICE_HEADERS), "\n".join(rows), TABLE_END], "gw-notices")
 
 
 def source_counts(release: Release | None, sources: Sequence[Source], page_dir: str) -> str:

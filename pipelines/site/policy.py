@@ -73,12 +73,12 @@ class PolicyRows:
             citations=tuple((c, self._in_release(c)) for c in self.tables["citations"].rows(notice_id)),
         )
 
-    def digest(self, notice_id: str) -> str:
-        """Everything the notice's policy section is made from: its rows, and whether each document it
-        cites is a notice of the release."""
-        rows = [self.tables[name].digest(notice_id).hex() or "-" for name in POLICY_TABLES]
+    def digest(self, notice_id: str) -> bytes:
+        """Everything the notice's policy section is made from: its rows (a digest per table), and
+        whether each document it cites is a notice of the release (a 1 or a 0 each)."""
+        rows = [self.tables[name].digest(notice_id) for name in POLICY_TABLES]
         cited = self.tables["citations"].rows(notice_id)
-        return ",".join([*rows, "".join("1" if self._in_release(c) else "0" for c in cited)])
+        return b"".join([*rows, *(b"1" if self._in_release(c) else b"0" for c in cited)])
 
     def _in_release(self, citation: Record) -> bool:
         return str(citation.get("cited_notice_id") or "") in self.titles

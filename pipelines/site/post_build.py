@@ -6,7 +6,7 @@ those pages and of the search index are set aside before mkdocs empties the site
 Downloads are put here (hard links to the dataset's files, byte for byte), rather than through
 mkdocs-gen-files: a version's files include Markdown (``CHANGES.md``) that mkdocs would otherwise
 render as a page, with scraped titles. Each file is checked against its hash first, once: a new
-version's files are hashed in a thread while mkdocs builds (hashing leaves the interpreter free).
+version's files are hashed in another process while mkdocs builds.
 
 Pagefind's extended build (PyPI ``pagefind[extended]``, the binary ships inside the wheel) segments
 Chinese and writes ``pagefind/`` into the site, in shards (pipelines/site/search_index.py): an index
@@ -16,13 +16,15 @@ many notices there are. Only notice pages are read, and in them only the ``data-
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,52 +32,32 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from crawlers.registry import load_sources
 from pipelines.site import search_index
+from pipelines.site.browse import KeptRows
 from pipelines.site.generate import OUTSIDE_FOLDERS, outside_pages, read_ahead
 from pipelines.site.history import arrivals, version_changes
-from pipelines.site.page_cache import code_fingerprint, link, put_back, set_aside, write_pages
+from pipelines.site.page_cache import cache_folder, code_fingerprint, link, put_back, set_aside, write_pages
 from pipelines.site.release_data import (
     VERSION,
     Release,
+    check_downloads,
     dataset_folder,
     load_release,
     verified,
-    version_files,
 )
 from pipelines.site.rows import NoticeRows
 from pipelines.site.shells import Shell, add_to_sitemap
 
 log = logging.getLogger("mkdocs.hooks.post_build")
+GC_YOUNG = 100_000  # new objects between two collections of the youngest generation (Python's default: 700)
+ROWS = "rows.marshal"  # in the cache folder: the rows of the value pages (browse.KeptRows)
 KEPT = (*OUTSIDE_FOLDERS, search_index.FOLDER)  # the site's folders kept across builds
 _checking: dict[Path, Future[dict[str, list[Any]]]] = {}  # site folder -> downloads being checked
 _reading: dict[Path, Future[tuple[Path, dict[str, NoticeRows | None]]]] = {}  # … -> tables being read
 
 
-def cache_folder(site_dir: Path) -> Path:
-    """What builds keep for the next one, beside the site folder (``build/.site-cache`` for
-    ``build/site``), since mkdocs empties the site folder on every build."""
-    return site_dir.parent / ".site-cache"
-
-
-def check_downloads(dataset: Path, cache: Path) -> dict[str, list[Any]]:
-    """Check every file of every version on disk (those index.json lists, and the latest) against its
-    hash, once (``cache/verified.json`` remembers the files checked: release_data.verified); return
-    what is known of the files checked."""
-    remembered = cache / "verified.json"
-    known: dict[str, list[Any]] = {}
-    if remembered.is_file():
-        known = json.loads(remembered.read_text(encoding="utf-8"))
-    index, latest = dataset / "index.json", dataset / "latest"
-    listed = json.loads(index.read_text(encoding="utf-8")).get("versions", []) if index.is_file() else []
-    newest = latest.read_text(encoding="utf-8").strip() if latest.is_file() else ""
-    for version in dict.fromkeys([*(str(v.get("version")) for v in listed), newest]):
-        for file in version_files(dataset / version) if VERSION.match(version) else ():
-            verified(file, known)
-    return known
-
-
 def copy_downloads(site_dir: Path, release: Release, cache: Path, known: dict[str, list[Any]]) -> int:
     """Hard-link (or copy) every file of every version on disk to ``downloads/<version>/``, each checked
-    against its hash first (``known``: check_downloads); return how many."""
+    against its hash first (``known``: release_data.check_downloads); return how many."""
     copied = 0
     for info in release.versions:
         for file in info.files:
@@ -105,27 +87,39 @@ def latest_folder(dataset: Path) -> Path | None:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Before mkdocs: the kept folders set aside; the large tables of the notice pages read in another
-    process, and the downloads checked in a thread, while mkdocs builds the other pages."""
+    """Before mkdocs: the kept folders set aside; the large tables of the notice pages read, then the
+    downloads checked, in another process while mkdocs builds the other pages (a thread hashing
+    gigabytes beside the build would slow it: they would take turns with the interpreter).
+
+    A build makes millions of small objects that live until it ends (a record, digests and rows per
+    notice), and Python's cycle collector would go through them all again and again (a third of a
+    night's build at 100,000 notices): it runs rarely in this process."""
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     site_dir = Path(config.site_dir)
     cache = cache_folder(site_dir)
     set_aside(site_dir, KEPT, cache / "aside")
     dataset = dataset_folder(os.environ)
     folder = latest_folder(dataset)
+    helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     if folder is not None and folder.is_dir():
-        reader = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        _reading[site_dir] = reader.submit(read_ahead, folder)
-        reader.shutdown(wait=False)  # the work goes on; on_post_build waits for it
-    checker = ThreadPoolExecutor(1)
-    _checking[site_dir] = checker.submit(check_downloads, dataset, cache)
-    checker.shutdown(wait=False)
+        _reading[site_dir] = helper.submit(read_ahead, folder)
+    _checking[site_dir] = helper.submit(check_downloads, dataset, cache)
+    helper.shutdown(wait=False)  # the work goes on; on_post_build waits for it
+
+
+def _read_aside(
+    reading: Future[tuple[Path, dict[str, NoticeRows | None]]] | None, release: Release
+) -> dict[str, NoticeRows | None] | None:
+    """The tables read in the other process (waited for), unless a version was published since."""
+    folder, tables = reading.result() if reading else (None, {})
+    return tables if folder == release.folder else None
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     cache = cache_folder(site_dir)
     checked, reading = _checking.pop(site_dir), _reading.pop(site_dir, None)
-    release = load_release(dataset_folder(os.environ))
+    release = load_release(dataset_folder(os.environ), cache)
     pages: Mapping[str, str] = {}
     searched: dict[str, str] = {}
     places: dict[str, int] = {}
@@ -134,11 +128,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         fingerprint = code_fingerprint(repr(sources))
         searched = search_digests(release, fingerprint, Shell.read(site_dir, "notices/"))
         places = arrivals(version_changes(release), searched)
-        folder, tables = reading.result() if reading else (None, {})
-        ahead = tables if folder == release.folder else None  # else a version published since
-        written = outside_pages(release, sources, ahead)
+        kept = KeptRows(cache / ROWS, fingerprint, release.digests)
+        written = outside_pages(release, sources, partial(_read_aside, reading, release), kept)
         pages = write_pages(site_dir, written, OUTSIDE_FOLDERS, cache, fingerprint)
-        copy_downloads(site_dir, release, cache, checked.result())
-    add_to_sitemap(site_dir, config.site_url or "", pages)
+        kept.save()
     put_back(site_dir, [search_index.FOLDER], cache / "aside")
     search_index.index_notices(site_dir, searched, cache / "search", places)
+    add_to_sitemap(site_dir, config.site_url or "", pages)
+    if release:  # last: the other process may still be checking the downloads
+        copy_downloads(site_dir, release, cache, checked.result())

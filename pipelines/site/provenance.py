@@ -76,10 +76,10 @@ class Provenance:
                  for row in sorted(self.texts.rows(notice_id), key=lambda r: r["first_seen"])]
         return NoticeProvenance(copies, texts)
 
-    def digest(self, notice_id: str) -> str:
+    def digest(self, notice_id: str) -> bytes:
         if self.copies is None or self.texts is None:
-            return "-"
-        return f"{self.copies.digest(notice_id).hex()},{self.texts.digest(notice_id).hex()}"
+            return b"-"
+        return self.copies.digest(notice_id) + self.texts.digest(notice_id)
 
 
 def _true(value: object) -> bool:

@@ -123,18 +123,20 @@ def _meaning(prop: Mapping[str, Any]) -> str:
 
 
 def example_values(release: Release | None) -> dict[str, Any]:
-    """For each field, its value in the newest notice that has one (not null, not empty); the body
-    text (which the release holds for no notice) read from the newest notices' records."""
+    """For each field, its value in the newest notice that has one (not null, not empty): found by
+    the names of the fields each notice has a value in (``Release.filled``), read from those records."""
     if release is None:
         return {}
-    examples: dict[str, Any] = {}
+    chosen: dict[str, str] = {}  # field -> the notice whose value is the example
+    seen: set[tuple[str, ...]] = set()
     for record in newest(release):
-        for name, value in record.items():
-            if name not in examples and value not in (None, "", [], {}):
-                examples[name] = value
-    bodies = (release.full(str(r["id"])).get("body_text") for r in newest(release))
-    body = next((text for text in bodies if text), None)
-    return examples if body is None else {**examples, "body_text": body}
+        filled = release.filled[str(record["id"])]
+        if filled not in seen:
+            seen.add(filled)
+            for name in filled:
+                chosen.setdefault(name, str(record["id"]))
+    records = {notice: release.full(notice) for notice in set(chosen.values())}
+    return {name: records[notice][name] for name, notice in chosen.items()}
 
 
 def _example(value: Any) -> str:

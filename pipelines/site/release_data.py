@@ -4,9 +4,9 @@ A fresh clone has no release: ``load_release`` then returns None and the pages s
 that would become a path in the site (versions, file names, notice ids) is checked first, and every
 file to be copied must match the sha256 its ``datapackage.json`` records (``verified``).
 
-The release holds its notices without their body text (the pages that list notices do not show it;
-at 100,000 notices the texts are most of the 400 MB of records): ``Release.full`` reads a notice's
-whole record again, and ``Release.digests`` says, per notice, whether its record changed.
+The release holds its notices as the pages that list them need them (pipelines/site/listing.py: a few
+fields, kept from one build to the next): ``Release.full`` reads a notice's whole record again, and
+``Release.digests`` says, per notice, whether its record changed.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.schema import ROOT, SCHEMA_DIR
+from pipelines.site.listing import NO_VALUE, Listing, Listings, listing
 
 VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 NOTICE_ID = re.compile(r"^[0-9a-f]{16}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-BODY_KEY = b'"body_text": "'  # as the release writes an NDJSON line (json.dumps, ensure_ascii=False)
+LISTINGS = "listings.marshal"  # in the cache folder of a build (listing.Listings)
+WHITESPACE = b" \t\r\n"
 
 Record = Mapping[str, Any]
 
@@ -56,9 +58,10 @@ class VersionInfo:
 class Release:
     """The latest version's notices and package, with every version of the dataset (oldest first).
 
-    ``notices`` are the records without their ``body_text`` (``full`` reads a whole record again);
-    ``digests`` is the sha256 of each notice's record as published, by id. A release is loaded once
-    a build and compared by identity, so that what is computed from it can be cached by it."""
+    ``notices`` are the records with only the fields the pages that list notices use (listing.LISTED;
+    ``full`` reads a whole record); ``digests`` is the sha256 of each notice's record as published,
+    and ``filled`` the names of its fields that have a value, by id. A release is loaded once a build
+    and compared by identity, so that what is computed from it can be cached by it."""
 
     version: str
     created: str
@@ -67,6 +70,7 @@ class Release:
     versions: list[VersionInfo]
     dataset: Path
     digests: dict[str, bytes] = field(default_factory=dict)
+    filled: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lines: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> offset, length in the NDJSON
     kept: dict[str, Record] = field(default_factory=dict)  # whole records, of a release without NDJSON
 
@@ -141,6 +145,23 @@ def verified(file: VersionFile, known: dict[str, list[Any]]) -> None:
         raise ValueError(f"{file.path} does not match the hash and bytes in its datapackage.json")
 
 
+def check_downloads(dataset: Path, cache: Path) -> dict[str, list[Any]]:
+    """Check every file of every version on disk (those index.json lists, and the latest) against its
+    hash, once (``cache/verified.json`` remembers the files checked: ``verified``); return what is
+    known of the files checked."""
+    remembered = cache / "verified.json"
+    known: dict[str, list[Any]] = {}
+    if remembered.is_file():
+        known = json.loads(remembered.read_text(encoding="utf-8"))
+    index, latest = dataset / "index.json", dataset / "latest"
+    listed = json.loads(index.read_text(encoding="utf-8")).get("versions", []) if index.is_file() else []
+    newest = latest.read_text(encoding="utf-8").strip() if latest.is_file() else ""
+    for version in dict.fromkeys([*(str(v.get("version")) for v in listed), newest]):
+        for file in version_files(dataset / version) if VERSION.match(version) else ():
+            verified(file, known)
+    return known
+
+
 def resource_path(folder: Path, name: str) -> Path | None:
     """The file of the resource ``name`` of ``folder/datapackage.json``; None when the version has no
     such resource (or no such file)."""
@@ -153,44 +174,17 @@ def resource_path(folder: Path, name: str) -> Path | None:
     return folder / path if FILE_NAME.match(path) and (folder / path).is_file() else None
 
 
-def _without_body(line: bytes) -> dict[str, Any]:
-    """A notice's NDJSON line parsed but for its body_text, which is most of it. Inside a JSON string
-    every quote is escaped, so ``"body_text": "`` is a key wherever it occurs: when it occurs once
-    and the record has that key (a string, by the schema), it is the record's own, and the body ends
-    at the first quote after it that no backslash escapes. Any other line is parsed whole."""
-    start = line.find(BODY_KEY)
-    end = _string_end(line, start + len(BODY_KEY)) if start >= 0 and line.count(BODY_KEY) == 1 else -1
-    if end >= 0:
-        record: dict[str, Any] = json.loads(line[:start] + b'"body_text": null' + line[end + 1:])
-        if "body_text" in record:
-            del record["body_text"]
-            return record
-    record = json.loads(line)
-    record.pop("body_text", None)
-    return record
-
-
-def _string_end(line: bytes, start: int) -> int:
-    """Where the JSON string whose text begins at ``start`` ends (its closing quote); -1 if it does not."""
-    end = line.find(b'"', start)
-    while end >= 0:
-        escapes = end - 1
-        while line[escapes] == ord("\\"):
-            escapes -= 1
-        if (end - escapes) % 2 == 1:  # an even number of backslashes before the quote
-            return end
-        end = line.find(b'"', end + 1)
-    return -1
-
-
-def _ndjson(path: Path) -> Iterator[tuple[dict[str, Any], bytes, int, int]]:
-    """Each notice of an NDJSON file without its body, with its line, offset and length."""
-    offset = 0
-    with path.open("rb") as lines:
-        for line in lines:
-            if line.strip():
-                yield _without_body(line), line, offset, len(line)
-            offset += len(line)
+def _ndjson(path: Path, listings: Listings) -> Iterator[tuple[Listing, bytes, int, int]]:
+    """Each notice of an NDJSON file: its listing, the sha256 of its line, and the line's offset and
+    length. A line is hashed, and parsed only when ``listings`` does not have it."""
+    data = path.read_bytes()
+    view, start = memoryview(data), 0
+    while start < len(data):
+        end = data.find(b"\n", start) + 1 or len(data)
+        if data[start] not in WHITESPACE or data[start:end].strip():
+            digest = hashlib.sha256(view[start:end]).digest()
+            yield listings.of(digest, view[start:end]), digest, start, end - start
+        start = end
 
 
 def _checked(release_dir: Path, notice: Record) -> str:
@@ -200,37 +194,50 @@ def _checked(release_dir: Path, notice: Record) -> str:
     return str(notice["id"])
 
 
-Notices = tuple[list[Record], dict[str, bytes], dict[str, tuple[int, int]], dict[str, Record]]
+@dataclass(frozen=True)
+class Notices:
+    """A release's notices as read: their listings, the digest and fields with a value of each, and
+    where to read one whole: its line of the NDJSON file, or (in releases without one) its record."""
+
+    listed: list[Record] = field(default_factory=list)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    filled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
+    kept: dict[str, Record] = field(default_factory=dict)
+
+    def add(self, notice: str, found: Listing, digest: bytes) -> None:
+        self.listed.append(found[0])
+        self.filled[notice], self.digests[notice] = found[1], digest
 
 
-def _notices(release_dir: Path) -> Notices:
-    """The release's notices without their body, the digest of each, and where to read it whole:
-    its line of the NDJSON file, or (in releases without one) the record read from the JSON file."""
-    notices: list[Record] = []
-    digests: dict[str, bytes] = {}
+def _notices(release_dir: Path, cache: Path | None) -> Notices:
+    """The release's notices: from its NDJSON file, each line parsed only when ``cache`` has not kept
+    its listing (listing.Listings), else from its JSON file."""
+    notices = Notices()
     path = resource_path(release_dir, "notices-ndjson")
     if path is not None and path.name == "notices.ndjson":
-        lines: dict[str, tuple[int, int]] = {}
-        for record, line, offset, length in _ndjson(path):
-            notice = _checked(release_dir, record)
-            notices.append(record)
-            digests[notice] = hashlib.sha256(line).digest()
-            lines[notice] = (offset, length)
-        return notices, digests, lines, {}
-    kept: dict[str, Record] = {}
+        listings = Listings(cache / LISTINGS if cache else None)
+        for found, digest, offset, length in _ndjson(path, listings):
+            notice = _checked(release_dir, found[0])
+            notices.add(notice, found, digest)
+            notices.lines[notice] = (offset, length)
+        listings.save()
+        return notices
     for record in json.loads((release_dir / "notices.json").read_text(encoding="utf-8")):
         notice = _checked(release_dir, record)
-        kept[notice] = record
-        notices.append({k: v for k, v in record.items() if k != "body_text"})
-        digests[notice] = hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).digest()
-    return notices, digests, {}, kept
+        notices.kept[notice] = record
+        digest = hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).digest()
+        without = {k: v for k, v in record.items() if k != "body_text"}
+        notices.add(notice, listing(without, body=record.get("body_text") not in NO_VALUE), digest)
+    return notices
 
 
-def load_release(folder: Path) -> Release | None:
+def load_release(folder: Path, cache: Path | None = None) -> Release | None:
     """The latest release in a dataset folder, or None when nothing has been published there yet.
 
     A published version never changes, so one process (a build: its pages, then its post_build hook)
-    reads it once, until the latest version or the list of versions changes.
+    reads it once, until the latest version or the list of versions changes. ``cache``: the folder
+    where a build keeps the notices' listings for the next (listing.Listings).
     """
     pointer = folder / "latest"
     if not pointer.is_file():
@@ -238,14 +245,14 @@ def load_release(folder: Path) -> Release | None:
     latest = _checked_version(pointer.read_text(encoding="utf-8"), pointer)
     index_path = folder / "index.json"
     index = index_path.stat() if index_path.is_file() else None
-    return _load_release(folder, latest, (index.st_size, index.st_mtime_ns) if index else None)
+    return _load_release(folder, latest, (index.st_size, index.st_mtime_ns) if index else None, cache)
 
 
 @functools.lru_cache(maxsize=1)
-def _load_release(folder: Path, latest: str, _index: tuple[int, int] | None) -> Release:
+def _load_release(folder: Path, latest: str, _index: tuple[int, int] | None, cache: Path | None) -> Release:
     release_dir = folder / latest
     package: Record = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    notices, digests, lines, kept = _notices(release_dir)
+    notices = _notices(release_dir, cache)
     created = str(package.get("created", ""))
     index_path = folder / "index.json"
     entries: list[Record] = []
@@ -261,9 +268,10 @@ def _load_release(folder: Path, latest: str, _index: tuple[int, int] | None) -> 
         for entry in entries
     ]
     if latest not in {v.version for v in versions}:
-        versions.append(VersionInfo(latest, created, len(notices), version_files(release_dir)))
+        versions.append(VersionInfo(latest, created, len(notices.listed), version_files(release_dir)))
     versions.sort(key=lambda v: version_key(v.version))
-    return Release(latest, created, notices, package, versions, folder, digests, lines, kept)
+    return Release(latest, created, notices.listed, package, versions, folder,
+                   notices.digests, notices.filled, notices.lines, notices.kept)
 
 
 def resource_rows(folder: Path, name: str) -> list[dict[str, Any]] | None:

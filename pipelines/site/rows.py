@@ -20,6 +20,8 @@ import hashlib
 import io
 import json
 import re
+import sys
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,8 @@ from pathlib import Path
 from pipelines.site.release_data import resource_path
 
 Row = dict[str, str]
+SPAN = "Q"  # array type of the numbers in NoticeRows.spans
+NO_ROWS = bytes(32)  # the digest of a notice without rows: as long as the others
 _FIELD = rb'(?:(?:"[^"]*+")++|[^",\r\n]*+)'  # quoted ("" inside for a quote), or plain
 _REST = rb"(?:," + _FIELD + rb")*+\r\n"  # the fields after one, to the end of the record
 _HEADER = re.compile(_FIELD + _REST)
@@ -34,28 +38,30 @@ _HEADER = re.compile(_FIELD + _REST)
 
 @dataclass(frozen=True)
 class NoticeRows:
-    """One table's rows by notice id: as byte ranges of its file (``spans``), or parsed (``parsed``)."""
+    """One table's rows by notice id: as byte ranges of its file (``spans``: the start and end of each
+    run of its records, packed as ``SPAN`` numbers, which another process hands over quickly), or
+    parsed (``parsed``)."""
 
     path: Path
     header: bytes
     digests: dict[str, bytes]
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    spans: dict[str, bytes] = field(default_factory=dict)
     parsed: dict[str, list[Row]] | None = None
 
     def digest(self, notice: str) -> bytes:
-        """What the notice's rows are (b"" when it has none)."""
-        return self.digests.get(notice, b"")
+        """What the notice's rows are (32 bytes; ``NO_ROWS`` when it has none)."""
+        return self.digests.get(notice, NO_ROWS)
 
     def rows(self, notice: str) -> list[Row]:
         """The notice's rows, in the order of the file."""
         if self.parsed is not None:
             return self.parsed.get(notice, [])
-        spans = self.spans.get(notice, [])
+        spans = array(SPAN, self.spans.get(notice, b""))
         if not spans:
             return []
         chunks = [self.header]
         with self.path.open("rb") as data:
-            for start, end in spans:
+            for start, end in zip(spans[::2], spans[1::2], strict=True):
                 data.seek(start)
                 chunks.append(data.read(end - start))
         return _parse(b"".join(chunks))
@@ -104,13 +110,13 @@ def _scan(path: Path, data: bytes, start: int, ignored: str | None) -> NoticeRow
     names = next(csv.reader(io.StringIO(header.decode("utf-8-sig"), newline="")), [])
     if "notice_id" not in names or (ignored is not None and ignored not in names):
         return None
-    spans: dict[str, list[tuple[int, int]]] = {}
+    spans: dict[str, array[int]] = {}
     hashes: dict[str, hashlib._Hash] = {}
     view, end = memoryview(data), start
     for match in _pattern(names, ignored).finditer(data, start):
         if match.start() != end:
             return None
-        notice, end = match["id"].decode(), match.end()
+        notice, end = sys.intern(match["id"].decode()), match.end()  # one string for every table
         digest = hashes.get(notice) or hashes.setdefault(notice, hashlib.sha256(b"csv\0" + header))
         if ignored is None:
             digest.update(view[match.start():end])
@@ -118,10 +124,11 @@ def _scan(path: Path, data: bytes, start: int, ignored: str | None) -> NoticeRow
             cut, rest = match.span("ignored")
             digest.update(view[match.start():cut])
             digest.update(view[rest:end])
-        spans.setdefault(notice, []).append((match.start(), end))
+        (spans.get(notice) or spans.setdefault(notice, array(SPAN))).extend((match.start(), end))
     if end != len(data):
         return None
-    return NoticeRows(path, header, {n: h.digest() for n, h in hashes.items()}, spans)
+    digests = {n: h.digest() for n, h in hashes.items()}
+    return NoticeRows(path, header, digests, {n: s.tobytes() for n, s in spans.items()})
 
 
 def _parsed(path: Path, data: bytes, ignored: str | None) -> NoticeRows:
