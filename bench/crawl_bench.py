@@ -23,10 +23,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from crawlers.capture import read_ledger
-from crawlers.distributed import local_redis
-from crawlers.sampleweb.render import PAGES_DIR, Resource
-from crawlers.sampleweb.server import SampleWebServer
+from gongwen.crawlers.capture import read_ledger
+from gongwen.crawlers.distributed import local_redis
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, Resource
+from gongwen.crawlers.sampleweb.server import SampleWebServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"

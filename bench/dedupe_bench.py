@@ -31,9 +31,9 @@ from typing import Any
 
 import opencc
 
-from crawlers.registry import load_sources
-from pipelines.dedupe import DedupeResult, dedupe
-from pipelines.notice import Notice, notice_id, sha256_text
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.dedupe import DedupeResult, dedupe
+from gongwen.pipelines.notice import Notice, notice_id, sha256_text
 
 PLACES = [
     "眉山市", "乐山市", "成都市", "德阳市", "绵阳市", "南充市", "宜宾市", "泸州市", "达州市", "遂宁市",

@@ -24,10 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import LAYOUTS, detail_url, load_page, page_resource
-from pipelines.extract import NotAPage, read_page
-from pipelines.normalise.text import normalise_space, strip_pinyin_glosses, to_simplified
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import LAYOUTS, detail_url, load_page, page_resource
+from gongwen.pipelines.extract import NotAPage, read_page
+from gongwen.pipelines.normalise.text import normalise_space, strip_pinyin_glosses, to_simplified
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "crawlers" / "sampleweb" / "pages"
 CHROME = ("打印本页", "关闭窗口", "【打印】", "字体：", "分享到", "扫一扫", "浏览次数", "网站标识码", "ICP备",

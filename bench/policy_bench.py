@@ -1,7 +1,7 @@
 """Precision and recall of pipelines.policy on the sample web, against hand-written expectations.
 
 Every page with a file under tests/policy_expectations/ is rendered as its site serves it, read into
-a Notice by the pipeline's own extractor (pipelines.validate.build_notice → read_page), and its
+a Notice by the pipeline's own extractor (pipelines.read.validate.build_notice → read_page), and its
 policy read with read_policy. Tasks count as correct with their heading and lead agencies; targets
 with their year, indicator, value, unit and comparator.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.policy.scoring import (
+from gongwen.pipelines.policy.scoring import (
     Tally,
     TaskDetails,
     load_expected,

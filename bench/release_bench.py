@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from bench.site_bench import synthetic_notice
-from pipelines.notice import Notice
-from pipelines.release import Dataset, publish
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import Dataset, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from bench.scale.measure import measured
-from pipelines.site.search_index import NOTICE_PAGES, SHARD_SIZE, index_notices
+from gongwen.pipelines.site.search_index import NOTICE_PAGES, SHARD_SIZE, index_notices
 
 
 def night(scratch: str, site: str, shard_size: str) -> dict[str, object]:

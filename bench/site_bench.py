@@ -23,8 +23,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipelines.notice import DOC_TYPES, Notice, notice_id, sha256_text
-from pipelines.release import Dataset, publish
+from gongwen.pipelines.notice import DOC_TYPES, Notice, notice_id, sha256_text
+from gongwen.pipelines.release import Dataset, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["govcn", "sc_qingbaijiang", "sc_meishan", "ha_xinxiang_gxq", "sd_province", "repost_qqjl"]

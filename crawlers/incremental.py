@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawlers.capture import Known, read_ledger
+from gongwen.crawlers.capture import Known, read_ledger
 
 LEDGER_SUFFIX = ".fetches.jsonl"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from crawlers.capture import complete_gzip_length, ledger_line, read_ledger
-from crawlers.incremental import LEDGER_SUFFIX
+from gongwen.crawlers.capture import complete_gzip_length, ledger_line, read_ledger
+from gongwen.crawlers.incremental import LEDGER_SUFFIX
 
 
 @dataclass(frozen=True)

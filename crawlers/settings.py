@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 BOT_NAME = "gongwen"
-SPIDER_MODULES = ["crawlers.spiders"]
-NEWSPIDER_MODULE = "crawlers.spiders"
+SPIDER_MODULES = ["gongwen.crawlers.spiders"]
+NEWSPIDER_MODULE = "gongwen.crawlers.spiders"
 
 # Identify ourselves, with a page that says who we are and how to reach us.
 GONGWEN_CONTACT_URL = os.environ.get("GONGWEN_CONTACT_URL", "https://gongwen.github.io/gongwen/about/")
@@ -31,19 +31,19 @@ TELNETCONSOLE_ENABLED = False  # default True
 LOG_LEVEL = os.environ.get("GONGWEN_LOG_LEVEL", "INFO")
 
 DOWNLOAD_HANDLERS = {
-    "http": "crawlers.replay.ReplayDownloadHandler",
-    "https": "crawlers.replay.ReplayDownloadHandler",
+    "http": "gongwen.crawlers.replay.ReplayDownloadHandler",
+    "https": "gongwen.crawlers.replay.ReplayDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
     # After decompression (590) and before retries (550) see the response: every response
     # that reaches the spider, retried or not, is kept in the WARC file.
-    "crawlers.capture.WarcCaptureMiddleware": 580,
+    "gongwen.crawlers.capture.WarcCaptureMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.resilience.BackoffRetryMiddleware": 550,
+    "gongwen.crawlers.resilience.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawlers.resilience.LoopSafeRedirectMiddleware": 600,
+    "gongwen.crawlers.resilience.LoopSafeRedirectMiddleware": 600,
 }
-ITEM_PIPELINES = {"crawlers.capture.LedgerPipeline": 100}
+ITEM_PIPELINES = {"gongwen.crawlers.capture.LedgerPipeline": 100}
 
 # Where captures go: <GONGWEN_CAPTURES>/<source_id>/<crawl_id>.warc.gz and .fetches.jsonl
 GONGWEN_CAPTURES = os.environ.get("GONGWEN_CAPTURES", "build/captures")
@@ -65,6 +65,6 @@ if GONGWEN_REPLAY:
 # GONGWEN_REDIS_URL and GONGWEN_CRAWL_ID share one request queue and one duplicate filter in Redis.
 GONGWEN_REDIS_URL = os.environ.get("GONGWEN_REDIS_URL", "")
 if GONGWEN_REDIS_URL:
-    SCHEDULER = "crawlers.distributed.RedisScheduler"
+    SCHEDULER = "gongwen.crawlers.distributed.RedisScheduler"
     DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
     REDIS_URL = GONGWEN_REDIS_URL

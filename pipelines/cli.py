@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from crawlers.registry import get_source, load_sources
-from crawlers.sampleweb.render import PAGES_DIR
-from pipelines.release import DATASETS
+from gongwen.crawlers.registry import get_source, load_sources
+from gongwen.crawlers.sampleweb.render import PAGES_DIR
+from gongwen.pipelines.release import DATASETS
 
 WORKDIR_HELP = "where captures, the ledger, logs and the built site go (default: build)"
 PAGES_HELP = "the sample web's page files (default: crawlers/sampleweb/pages)"
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipelines.run import Workdir, run
+    from gongwen.pipelines.run import Workdir, run
 
     run(
         Workdir(args.workdir),
@@ -104,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    from pipelines.run import Job, Workdir, crawl_sources, latest_crawl_id
+    from gongwen.pipelines.run import Job, Workdir, crawl_sources, latest_crawl_id
 
     sources = [get_source(s) for s in args.sources] if args.sources else load_sources()
     workdir = Workdir(args.workdir)
@@ -115,7 +115,7 @@ def _crawl(args: argparse.Namespace) -> int:
 
 
 def _merge_captures(args: argparse.Namespace) -> int:
-    from crawlers.merge import merge_captures
+    from gongwen.crawlers.merge import merge_captures
 
     try:
         merged = merge_captures(args.workers, args.into)
@@ -129,7 +129,7 @@ def _merge_captures(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from pipelines.run import Workdir, release
+    from gongwen.pipelines.run import Workdir, release
 
     published, counts = release(load_sources(), Workdir(args.workdir), args.dataset, force=args.force)
     print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
@@ -138,14 +138,14 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _site(args: argparse.Namespace) -> int:
-    from pipelines.run import Workdir, build_site
+    from gongwen.pipelines.run import Workdir, build_site
 
     print(build_site(Workdir(args.workdir), args.dataset) / "index.html")
     return 0
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from pipelines.validate import Quarantined, build_notice
+    from gongwen.pipelines.read.validate import Quarantined, build_notice
 
     path: Path = args.file
     try:
@@ -167,7 +167,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _sample_web(args: argparse.Namespace) -> int:
-    from crawlers.sampleweb.server import SampleWebServer
+    from gongwen.crawlers.sampleweb.server import SampleWebServer
 
     server = SampleWebServer(args.port, args.sample_pages)
     print(f"sample web on {server.origin}; crawl it: GONGWEN_REPLAY={server.origin} scrapy crawl <source>")
@@ -179,16 +179,16 @@ def _sample_web(args: argparse.Namespace) -> int:
 
 
 def _schema(_args: argparse.Namespace) -> int:
-    from pipelines.schema import write_schema
+    from gongwen.pipelines.schema import write_schema
 
     print(write_schema())
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pipelines.notice import SCHEMA_VERSION
-    from pipelines.schema import schema_id
-    from pipelines.userdata import UnreadableFile, check_file
+    from gongwen.pipelines.notice import SCHEMA_VERSION
+    from gongwen.pipelines.schema import schema_id
+    from gongwen.pipelines.userdata import UnreadableFile, check_file
 
     version = args.schema_version or SCHEMA_VERSION
     try:

@@ -7,21 +7,11 @@ the HTTP or network error). List pages, which carry no notice, end in followed o
 from __future__ import annotations
 
 import csv
-import gc
-import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
-
-from crawlers.capture import Fetch
-from crawlers.registry import Source
-from pipelines.captures import Crawl, latest_crawl
-from pipelines.notice import Notice
-from pipelines.read import read_pages
-from pipelines.readings import PolicyRef, Read, Reading, earlier_readings, keep_readings
 
 OutcomeName = Literal["published", "quarantined", "failed", "followed"]
 
@@ -36,131 +26,6 @@ class Outcome:
     http_status: int | None
     notice_id: str | None
     fetched_at: str
-
-
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 500
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A crawl read: its notices, one outcome per ledger row, and for each notice (by id) where the
-    policy read from it is kept and the signature of its text (dedupe.match.page_signatures)."""
-
-    notices: list[Notice]
-    outcomes: list[Outcome]
-    policies: dict[str, PolicyRef]
-    signatures: dict[str, bytes]
-
-
-def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = None) -> Resolved:
-    """Read every page a crawl fetched, with ``region`` the place of the crawl's source.
-
-    The WARC files are read once, record by record, and each page is read as it comes, so no body is
-    held longer than it takes to read it. A page an earlier resolve already read (an unchanged page of
-    a nightly crawl) is not read again (pipelines.readings). Pages are read in ``workers`` processes
-    (default: one per CPU when at least PARALLEL_FROM pages are to be read, else this process alone).
-    """
-    fetches = crawl.fetches()
-    wanted = {f.warc_record_id for f in fetches if f.kind == "detail" and f.warc_record_id}
-    with _frozen():
-        kept = earlier_readings(crawl.folder, wanted)
-    try:
-        unread = wanted - kept.readings.keys()
-        if workers is None:
-            workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
-        new = dict(read_pages(crawl.responses(unread, fetches), crawl.source_id, region, workers))
-        readings = keep_readings(crawl.folder, crawl.crawl_id, kept, new)
-        return _resolved(crawl, fetches, readings)
-    finally:
-        gc.unfreeze()
-
-
-def _resolved(crawl: Crawl, fetches: list[Fetch], readings: Mapping[str, Reading]) -> Resolved:
-    """Every ledger row's outcome, with the pages read."""
-    notices: dict[str, Read] = {}
-    outcomes: list[Outcome] = []
-    for fetch in fetches:
-
-        def outcome(name: OutcomeName, reason: str, nid: str | None = None, fetch: Fetch = fetch) -> Outcome:
-            return Outcome(
-                crawl.source_id, fetch.url, fetch.kind, name, reason, fetch.status, nid, fetch.fetched_at
-            )
-
-        if fetch.outcome == "failed":
-            outcomes.append(outcome("failed", fetch.error or "failed"))
-            continue
-        if fetch.kind == "list":
-            outcomes.append(outcome("followed", ""))
-            continue
-        reading = readings.get(fetch.warc_record_id or "")
-        if reading is None:
-            missing = f"no WARC record {fetch.warc_record_id} in {crawl.warc_path.name}"
-            outcomes.append(outcome("failed", missing))
-            continue
-        if isinstance(reading, str):
-            outcomes.append(outcome("quarantined", reading))
-            continue
-        nid = reading.notice.id
-        if nid in notices:
-            outcomes.append(outcome("quarantined", f"same page as {notices[nid].notice.url}", nid))
-            continue
-        notices[nid] = reading
-        outcomes.append(outcome("published", "", nid))
-    policies = {nid: r.policy for nid, r in notices.items() if isinstance(r.policy, PolicyRef)}
-    signatures = {r.notice.content_sha256: r.signature for r in notices.values()}
-    return Resolved([r.notice for r in notices.values()], outcomes, policies, signatures)
-
-
-@dataclass(frozen=True)
-class SourceCrawl:
-    """What the latest crawl of one source brought: its notices and every URL's outcome.
-
-    ``crawl_id`` is None when the source has never been crawled (then both lists are empty).
-    ``policies`` and ``signatures``: as Resolved has them.
-    """
-
-    source: Source
-    crawl_id: str | None
-    notices: list[Notice]
-    outcomes: list[Outcome]
-    policies: dict[str, PolicyRef] = field(default_factory=dict)
-    signatures: dict[str, bytes] = field(default_factory=dict)
-
-    @property
-    def crawled_at(self) -> str | None:
-        """When the crawl fetched its last URL, as recorded in its ledger."""
-        return max((o.fetched_at for o in self.outcomes), default=None)
-
-    @property
-    def failed(self) -> int:
-        return sum(o.outcome == "failed" for o in self.outcomes)
-
-
-def read_source(captures: Path, source: Source) -> SourceCrawl:
-    """The latest crawl of ``source`` under ``captures``, read."""
-    crawl = latest_crawl(captures, source.id)
-    if crawl is None:
-        return SourceCrawl(source, None, [], [])
-    read = resolve(crawl, region=source.region)
-    return SourceCrawl(source, crawl.crawl_id, read.notices, read.outcomes, read.policies, read.signatures)
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """The garbage collector paused, and every object frozen when done (gc.freeze), until resolve
-    ends (gc.unfreeze, which unfreezes any frozen before too: a release freezes what it holds once
-    every crawl is read, pipelines.run). For the readings kept from earlier nights: 100,000 notices
-    made at once, which the collector would walk again and again, while they are made and after
-    (half the time of a night's read)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, mode
 
 SCHEMA_VERSION = "1.1.0"
 
-# Validation context for a notice that the same code validated before it wrote it (pipelines.readings,
+# Validation context for a notice that the same code validated before it wrote it (pipelines.read.readings,
 # under a fingerprint of this code): the sha256 of its text is not computed again.
 VALIDATED = {"validated": True}
 

@@ -18,14 +18,15 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from crawlers.capture import Fetch
-from crawlers.registry import Source, load_sources
-from crawlers.sampleweb.render import PAGES_DIR
-from crawlers.sampleweb.server import SampleWebServer
-from pipelines.captures import latest_crawl
-from pipelines.ledger import Counts, SourceCrawl, read_source, write_ledger
-from pipelines.release import DATASETS, Dataset, GateClosed, Published, release_crawls
-from pipelines.schema import ROOT
+from gongwen.crawlers.capture import Fetch
+from gongwen.crawlers.registry import Source, load_sources
+from gongwen.crawlers.sampleweb.render import PAGES_DIR
+from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.ledger import Counts, write_ledger
+from gongwen.pipelines.read.resolve import SourceCrawl, read_source
+from gongwen.pipelines.read.warc import latest_crawl
+from gongwen.pipelines.release import DATASETS, Dataset, GateClosed, Published, release_crawls
+from gongwen.pipelines.schema import ROOT
 
 console = Console(stderr=True)
 
@@ -83,7 +84,7 @@ def crawl(sources: list[Source], workdir: Workdir, replay: str, job: Job = Job()
     The crawler's settings are read from crawlers.settings, which takes the replay origin, the
     captures folder, the crawl id and the Redis URL from the environment, as ``scrapy crawl`` does.
     """
-    os.environ["SCRAPY_SETTINGS_MODULE"] = "crawlers.settings"
+    os.environ["SCRAPY_SETTINGS_MODULE"] = "gongwen.crawlers.settings"
     os.environ["GONGWEN_REPLAY"] = replay
     os.environ["GONGWEN_CAPTURES"] = str(workdir.captures)
     os.environ["GONGWEN_CRAWL_ID"] = job.crawl_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

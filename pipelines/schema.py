@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
-from pipelines.notice import SCHEMA_VERSION, Notice
+from gongwen.pipelines.notice import SCHEMA_VERSION, Notice
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.notice import SCHEMA_VERSION
-from pipelines.release.tables import NOTICE_FIELDS
-from pipelines.schema import schema_path, schema_problems
+from gongwen.pipelines.notice import SCHEMA_VERSION
+from gongwen.pipelines.release.tables import NOTICE_FIELDS
+from gongwen.pipelines.schema import schema_path, schema_problems
 
 FORMATS = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson", ".csv": "csv"}
 _JSON_CELLS = {f["name"] for f in NOTICE_FIELDS if f["type"] in ("array", "object")}

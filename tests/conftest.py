@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from crawlers.sampleweb.server import SampleWebServer
-from pipelines.notice import Notice, notice_id, sha256_text
+from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.notice import Notice, notice_id, sha256_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from crawlers.capture import Fetch, read_ledger
+from gongwen.crawlers.capture import Fetch, read_ledger
 from tests.conftest import BIN, ROOT
 
 FAULT_SPIDER = ROOT / "tests" / "faultweb.py"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from crawlers.registry import Source
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.registry import Source
+from gongwen.crawlers.spiders.base import NoticeSpider
 
 HOST = "faults.gongwen.test"
 SITE = f"http://{HOST}"

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
-from pipelines.notice import notice_id
-from pipelines.site.search_index import index_notices
+from gongwen.pipelines.notice import notice_id
+from gongwen.pipelines.site.search_index import index_notices
 from tests.conftest import Run
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run; never `playwright install`

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.sampleweb.render import PAGES_DIR, render_notice
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, render_notice
 from tests.conftest import BIN
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.registry import get_source, load_sources
-from crawlers.replay import replay_url
-from crawlers.sampleweb.render import detail_url, load_pages
-from pipelines.captures import latest_crawl
+from gongwen.crawlers.registry import get_source, load_sources
+from gongwen.crawlers.replay import replay_url
+from gongwen.crawlers.sampleweb.render import detail_url, load_pages
+from gongwen.pipelines.read.warc import latest_crawl
 from tests.crawling import run_crawl
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import opencc
 import pytest
 
-from crawlers.registry import Source, load_sources
-from pipelines.dedupe import DedupeResult, NoticeGroup, dedupe
-from pipelines.notice import Notice
+from gongwen.crawlers.registry import Source, load_sources
+from gongwen.pipelines.dedupe import DedupeResult, NoticeGroup, dedupe
+from gongwen.pipelines.notice import Notice
 from tests.conftest import make_notice
 
 DONGPO = Source(

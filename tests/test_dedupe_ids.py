@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pipelines.dedupe import DedupeResult, dedupe
-from pipelines.notice import Notice, notice_id
+from gongwen.pipelines.dedupe import DedupeResult, dedupe
+from gongwen.pipelines.notice import Notice, notice_id
 from tests.test_dedupe import (
     ALTERED_BODY,
     COUNTY_URL,

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.capture import Fetch
-from crawlers.distributed import local_redis
-from crawlers.merge import merge_captures
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import Resource, detail_url, load_pages
-from crawlers.sampleweb.server import SampleWebServer
-from pipelines.captures import Crawl
+from gongwen.crawlers.capture import Fetch
+from gongwen.crawlers.distributed import local_redis
+from gongwen.crawlers.merge import merge_captures
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import Resource, detail_url, load_pages
+from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.read.warc import Crawl
 from tests.conftest import ROOT
 from tests.crawling import crawl_env, ledger, run_crawl, scrapy_command
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from lxml import html
 
-from crawlers.registry import get_source, load_sources
-from crawlers.sampleweb.render import PageFile, detail_url, load_pages
-from pipelines.notice import notice_id
+from gongwen.crawlers.registry import get_source, load_sources
+from gongwen.crawlers.sampleweb.render import PageFile, detail_url, load_pages
+from gongwen.pipelines.notice import notice_id
 from tests.conftest import BIN, Run
 
 PAGES = [(s.id, p) for s in load_sources() for p in load_pages(s.id)]

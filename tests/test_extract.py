@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.extract import Extracted, NotAPage, read_page
+from gongwen.pipelines.extract import Extracted, NotAPage, read_page
 
 CHROME = (
     "字体", "打印本页", "关闭窗口", "分享到", "扫一扫", "浏览次数", "责任编辑", "相关链接", "网站标识码",

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.extract import Extracted, NotAPage, read_page
-from pipelines.extract.agency import expand_short_name, title_agency
+from gongwen.pipelines.extract import Extracted, NotAPage, read_page
+from gongwen.pipelines.extract.agency import expand_short_name, title_agency
 
 URL = "http://www.mm.gov.cn/art/2023/3/14/art_1_2.html"
 

@@ -8,8 +8,8 @@ from dataclasses import asdict
 
 import pytest
 
-from pipelines.extract import Extracted, read_page
-from pipelines.extract.spam import spam_words, strip_words
+from gongwen.pipelines.extract import Extracted, read_page
+from gongwen.pipelines.extract.spam import spam_words, strip_words
 
 URL = "http://www.qbj.gov.cn/qbjq/c142988/2018-04/23/content_1.shtml"
 TITLE = "某某县人民政府办公室关于做好2024年防汛工作的通知"

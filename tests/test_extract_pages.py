@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.sampleweb.render import load_page, render_notice
-from pipelines.extract import Extracted, NotAPage, read_page
-from pipelines.normalise.text import normalise_line, strip_pinyin_glosses, to_simplified
+from gongwen.crawlers.sampleweb.render import load_page, render_notice
+from gongwen.pipelines.extract import Extracted, NotAPage, read_page
+from gongwen.pipelines.normalise.text import normalise_line, strip_pinyin_glosses, to_simplified
 
 SAMPLE_PAGES = Path(__file__).resolve().parents[1] / "crawlers" / "sampleweb" / "pages"
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "real-pages"

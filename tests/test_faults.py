@@ -15,9 +15,9 @@ from scrapy import Spider
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawlers.capture import Fetch
-from crawlers.resilience import BackoffRetryMiddleware, retry_after_seconds
-from pipelines.captures import Crawl
+from gongwen.crawlers.capture import Fetch
+from gongwen.crawlers.resilience import BackoffRetryMiddleware, retry_after_seconds
+from gongwen.pipelines.read.warc import Crawl
 from tests.conftest import ROOT
 from tests.crawling import ledger, run_crawl
 from tests.faultweb import DETAILS, HUGE, LISTS, SITE, FaultServer
@@ -129,7 +129,7 @@ def test_what_was_fetched_is_kept_byte_for_byte_and_the_huge_page_is_not(fault_c
 
 def test_settings_for_real_sites_are_polite() -> None:
     code = (
-        "import json, crawlers.settings as s; print(json.dumps({k: getattr(s, k) for k in ("
+        "import json, gongwen.crawlers.settings as s; print(json.dumps({k: getattr(s, k) for k in ("
         "'ROBOTSTXT_OBEY', 'AUTOTHROTTLE_ENABLED', 'CONCURRENT_REQUESTS_PER_DOMAIN', 'DOWNLOAD_DELAY',"
         "'DOWNLOAD_MAXSIZE', 'USER_AGENT', 'GONGWEN_RETRY_BACKOFF')}))"
     )

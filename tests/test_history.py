@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import lxml.html
 import pytest
 
-from crawlers.sampleweb.render import PAGES_DIR
-from pipelines.site.provenance import NO_LONGER_THERE, text_diff
+from gongwen.crawlers.sampleweb.render import PAGES_DIR
+from gongwen.pipelines.site.provenance import NO_LONGER_THERE, text_diff
 from tests.test_release_crawls import Site, page_id
 from tests.test_site import outside_html
 

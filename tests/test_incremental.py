@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.capture import Fetch
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import PAGES_DIR, detail_url, load_pages
-from crawlers.sampleweb.server import SampleWebServer
-from pipelines.captures import Crawl
+from gongwen.crawlers.capture import Fetch
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, detail_url, load_pages
+from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.read.warc import Crawl
 from tests.crawling import ledger, run_crawl
 
 SOURCE = "sc_meishan"  # three list pages, paged by a 下页 link

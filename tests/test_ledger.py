@@ -10,13 +10,14 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawlers.capture import HEAD, Fetch, FetchOutcome, Kind, ledger_line
-from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
-from pipelines import readings
-from pipelines.captures import Crawl
-from pipelines.dedupe.match import page_signatures
-from pipelines.dedupe.minhash import NUM_PERM
-from pipelines.ledger import Outcome, resolve
+from gongwen.crawlers.capture import HEAD, Fetch, FetchOutcome, Kind, ledger_line
+from gongwen.crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
+from gongwen.pipelines.read import readings
+from gongwen.pipelines.dedupe.match import page_signatures
+from gongwen.pipelines.dedupe.minhash import NUM_PERM
+from gongwen.pipelines.ledger import Outcome
+from gongwen.pipelines.read.resolve import resolve
+from gongwen.pipelines.read.warc import Crawl
 
 SOURCE = "sc_meishan"
 EARLIER, LATER = "20260101T000000Z", "20260102T000000Z"

@@ -6,15 +6,15 @@ from datetime import date
 
 import pytest
 
-from pipelines.normalise.dates import find_date, parse_date, parse_epoch_ms
-from pipelines.normalise.docnumber import (
+from gongwen.pipelines.normalise.dates import find_date, parse_date, parse_epoch_ms
+from gongwen.pipelines.normalise.docnumber import (
     chinese_to_int,
     find_doc_number,
     parse_doc_number,
     split_title_number,
 )
-from pipelines.normalise.doctype import doc_type_of, genre_of
-from pipelines.normalise.text import (
+from gongwen.pipelines.normalise.doctype import doc_type_of, genre_of
+from gongwen.pipelines.normalise.text import (
     clean_title,
     detect_script,
     normalise_line,

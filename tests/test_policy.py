@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from pipelines.policy import AgencyName, Policy, Target, link_citations, read_policy
-from pipelines.policy.agencies import jurisdiction_of, normalise_agency, split_names
-from pipelines.policy.notes import parse_note
-from pipelines.policy.outline import body_lines, outline_of
-from pipelines.policy.tasks import says_what_to_do, schedule_of
+from gongwen.pipelines.policy import AgencyName, Policy, Target, link_citations, read_policy
+from gongwen.pipelines.policy.agencies import jurisdiction_of, normalise_agency, split_names
+from gongwen.pipelines.policy.notes import parse_note
+from gongwen.pipelines.policy.outline import body_lines, outline_of
+from gongwen.pipelines.policy.tasks import says_what_to_do, schedule_of
 from tests.conftest import make_notice
 
 URL = "https://www.example.gov.cn/zwgk/2022/t1.html"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.sampleweb.render import PAGES_DIR
-from pipelines.policy.scoring import (
+from gongwen.crawlers.sampleweb.render import PAGES_DIR
+from gongwen.pipelines.policy.scoring import (
     Tally,
     fold,
     load_expected,

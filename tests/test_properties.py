@@ -9,14 +9,14 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crawlers.sampleweb.render import render_notice
-from pipelines.extract import NotAPage, read_page
-from pipelines.normalise.dates import find_date, parse_date
-from pipelines.normalise.docnumber import find_doc_number, parse_doc_number
-from pipelines.normalise.doctype import doc_type_of, genre_of
-from pipelines.normalise.text import clean_title
-from pipelines.notice import DOC_TYPES
-from pipelines.validate import build_notice
+from gongwen.crawlers.sampleweb.render import render_notice
+from gongwen.pipelines.extract import NotAPage, read_page
+from gongwen.pipelines.normalise.dates import find_date, parse_date
+from gongwen.pipelines.normalise.docnumber import find_doc_number, parse_doc_number
+from gongwen.pipelines.normalise.doctype import doc_type_of, genre_of
+from gongwen.pipelines.normalise.text import clean_title
+from gongwen.pipelines.notice import DOC_TYPES
+from gongwen.pipelines.read.validate import build_notice
 
 RETRIEVED = datetime(2024, 1, 1, tzinfo=UTC)
 # No example database on disk, and no deadline: the tests must not depend on the machine's speed.

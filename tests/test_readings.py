@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import readings
-from pipelines.readings import (
+from gongwen.pipelines.read import readings
+from gongwen.pipelines.read.readings import (
     MAX_FILES,
     PolicyRef,
     Read,
@@ -39,7 +39,7 @@ def page(n: int) -> Read:
 
 
 def night(folder: Path, crawl_id: str, wanted: set[str], new: Mapping[str, Reading]) -> dict[str, Reading]:
-    """A crawl resolved as pipelines.ledger does: the kept readings of the records it wants, the others
+    """A crawl resolved as pipelines.read.resolve does: the kept readings of the records it wants, the others
     read (``new``)."""
     kept = earlier_readings(folder, wanted)
     assert kept.readings.keys() == wanted - new.keys()

@@ -17,9 +17,9 @@ import markdown
 import pandas as pd
 import pytest
 
-from pipelines.notice import Notice
-from pipelines.release import COLUMNS, Dataset, publish
-from pipelines.release.changes import NoticeChanges, judge, next_version
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import COLUMNS, Dataset, publish
+from gongwen.pipelines.release.changes import NoticeChanges, judge, next_version
 from tests.conftest import BIN, ROOT, make_notice
 
 

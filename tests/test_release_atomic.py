@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.release import Dataset, publish
+from gongwen.pipelines.release import Dataset, publish
 from tests.conftest import ROOT
 from tests.test_release import meishan_notices
 
@@ -20,8 +20,8 @@ from tests.test_release import meishan_notices
 # before the step argv[2]: "write <file>" (into the hidden staging folder) or "replace <name>" (a rename).
 KILLED_BUILD = """
 import json, os, pathlib, signal, sys
-from pipelines.notice import Notice
-from pipelines.release import Dataset, publish
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import Dataset, publish
 
 folder, step, notices = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3])
 open_path, replace = pathlib.Path.open, pathlib.Path.replace

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from pipelines.notice import Notice
-from pipelines.release import Dataset, publish
-from pipelines.release.carry import KEPT
-from pipelines.release.staging import TableWriter
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import Dataset, publish
+from gongwen.pipelines.release.carry import KEPT
+from gongwen.pipelines.release.staging import TableWriter
 from tests.conftest import make_notice
 from tests.test_release import load, meishan_notices
 from tests.test_release_policy import CITED, citing

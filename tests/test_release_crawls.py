@@ -18,9 +18,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from crawlers.registry import get_source, load_sources
-from crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page
-from pipelines.notice import notice_id
+from gongwen.crawlers.registry import get_source, load_sources
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page
+from gongwen.pipelines.notice import notice_id
 from tests.conftest import BIN, ROOT
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import get_source
-from pipelines.ledger import Outcome, OutcomeName, SourceCrawl
-from pipelines.release import Dataset, GateClosed, gate_problems, release_crawls
+from gongwen.crawlers.registry import get_source
+from gongwen.pipelines.ledger import Outcome, OutcomeName
+from gongwen.pipelines.read.resolve import SourceCrawl
+from gongwen.pipelines.release import Dataset, GateClosed, gate_problems, release_crawls
 from tests.conftest import ROOT
 from tests.test_release import meishan_notices
 

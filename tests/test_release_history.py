@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import get_source
-from pipelines.ledger import Outcome, SourceCrawl
-from pipelines.notice import Notice, notice_id
-from pipelines.release import Dataset, publish, release_crawls
-from pipelines.release.history import Previous
+from gongwen.crawlers.registry import get_source
+from gongwen.pipelines.ledger import Outcome
+from gongwen.pipelines.notice import Notice, notice_id
+from gongwen.pipelines.read.resolve import SourceCrawl
+from gongwen.pipelines.release import Dataset, publish, release_crawls
+from gongwen.pipelines.release.history import Previous
 from tests.conftest import ROOT
 from tests.test_dedupe import BODY, GOVCN_URL, ISSUER_URL, notice
 from tests.test_release import meishan_notices

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.sampleweb.render import PAGES_DIR, load_page
-from pipelines.notice import Notice
-from pipelines.policy.scoring import fold, load_expected
-from pipelines.release import Dataset, publish
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, load_page
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.policy.scoring import fold, load_expected
+from gongwen.pipelines.release import Dataset, publish
 from tests.conftest import ROOT, Run, make_notice
 from tests.test_e2e import page_id
 

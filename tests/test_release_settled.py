@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import get_source
-from pipelines.ledger import Outcome, SourceCrawl
-from pipelines.notice import Notice
-from pipelines.release import Dataset, publish
-from pipelines.release.carry import KEPT
-from pipelines.release.settled import Settled
+from gongwen.crawlers.registry import get_source
+from gongwen.pipelines.ledger import Outcome
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.read.resolve import SourceCrawl
+from gongwen.pipelines.release import Dataset, publish
+from gongwen.pipelines.release.carry import KEPT
+from gongwen.pipelines.release.settled import Settled
 from tests.conftest import ROOT, make_notice
 from tests.test_dedupe import BODY, GOVCN_URL, ISSUER_URL, notice
 from tests.test_release import load

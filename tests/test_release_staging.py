@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from pipelines.release import Dataset, contents, publish
-from pipelines.release.keys import Keys
-from pipelines.release.staging import Staging
-from pipelines.release.tables import SCHEMAS
+from gongwen.pipelines.release import Dataset, contents, publish
+from gongwen.pipelines.release.keys import Keys
+from gongwen.pipelines.release.staging import Staging
+from gongwen.pipelines.release.tables import SCHEMAS
 from tests.test_release import dataset, meishan_notices
 
 __all__ = ["dataset"]  # the fixture, shared with test_release

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.release import Dataset, publish
+from gongwen.pipelines.cli import main
+from gongwen.pipelines.release import Dataset, publish
 from tests.conftest import BIN, ROOT
 from tests.test_release import meishan_notices
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import Resource, detail_url, load_pages
-from crawlers.sampleweb.server import SampleWebServer
-from pipelines.captures import Crawl
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import Resource, detail_url, load_pages
+from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.read.warc import Crawl
 from tests.conftest import ROOT
 from tests.crawling import crawl_env, ledger, run_crawl, scrapy_command
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipelines.notice import SCHEMA_VERSION, Notice
-from pipelines.schema import DIALECT, generate_schema, schema_errors, schema_path, schema_text
+from gongwen.pipelines.notice import SCHEMA_VERSION, Notice
+from gongwen.pipelines.schema import DIALECT, generate_schema, schema_errors, schema_path, schema_text
 
 
 def test_committed_schema_matches_the_model() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.site import search_index
-from pipelines.site.search_index import index_notices
-from pipelines.site.search_index import layout as search_layout
+from gongwen.pipelines.site import search_index
+from gongwen.pipelines.site.search_index import index_notices
+from gongwen.pipelines.site.search_index import layout as search_layout
 
 SIZES = (2,)  # pages per shard in these tests
 

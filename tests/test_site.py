@@ -21,14 +21,14 @@ import lxml.html
 import pytest
 import yaml
 
-from crawlers.registry import load_sources
-from pipelines.notice import FlagCode, Notice
-from pipelines.release import Dataset, publish
-from pipelines.schema import schema_path
-from pipelines.site.generate import generate, outside_pages
-from pipelines.site.markup import external_link, front_matter, web_url
-from pipelines.site.pages import FLAG_EXPLANATIONS
-from pipelines.site.release_data import load_release
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.notice import FlagCode, Notice
+from gongwen.pipelines.release import Dataset, publish
+from gongwen.pipelines.schema import schema_path
+from gongwen.pipelines.site.generate import generate, outside_pages
+from gongwen.pipelines.site.markup import external_link, front_matter, web_url
+from gongwen.pipelines.site.pages import FLAG_EXPLANATIONS
+from gongwen.pipelines.site.release_data import load_release
 from tests.conftest import BIN, ROOT, make_notice
 
 HOSTILE = (

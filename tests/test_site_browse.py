@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.site.markup import slug
-from pipelines.site.quality import quarantine_section
+from gongwen.pipelines.site.markup import slug
+from gongwen.pipelines.site.quality import quarantine_section
 from tests.test_site import GOVCN, HOSTILE_NOTICE, HOSTILE_TITLE, MEISHAN, SHANDONG, Built, build_released
 
 ALL = (MEISHAN, GOVCN, SHANDONG, HOSTILE_NOTICE)

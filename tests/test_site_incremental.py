@@ -22,15 +22,15 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from crawlers.registry import load_sources
-from pipelines.notice import Notice
-from pipelines.release import publish
-from pipelines.site import listing
-from pipelines.site.browse import KeptRows, browse_value_pages
-from pipelines.site.markup import HtmlPage
-from pipelines.site.page_cache import code_fingerprint, read_kept, set_aside, write_pages
-from pipelines.site.release_data import LISTINGS, load_release, verified, version_files
-from pipelines.site.shells import CONTENT_MARK, SHELL, TITLE_MARK, OutsidePage, Shell
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import publish
+from gongwen.pipelines.site import listing
+from gongwen.pipelines.site.browse import KeptRows, browse_value_pages
+from gongwen.pipelines.site.markup import HtmlPage
+from gongwen.pipelines.site.page_cache import code_fingerprint, read_kept, set_aside, write_pages
+from gongwen.pipelines.site.release_data import LISTINGS, load_release, verified, version_files
+from gongwen.pipelines.site.shells import CONTENT_MARK, SHELL, TITLE_MARK, OutsidePage, Shell
 from tests.conftest import make_notice
 from tests.test_release_policy import CITED, citing
 from tests.test_site import (

@@ -15,9 +15,9 @@ from typing import Any
 
 import lxml.html
 
-from pipelines.notice import Notice
-from pipelines.release import Dataset, publish
-from pipelines.site.generate import generate
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release import Dataset, publish
+from gongwen.pipelines.site.generate import generate
 from tests.conftest import ROOT, Run
 from tests.test_release_policy import CITED, citing, seed_id
 from tests.test_site import Built, outside_html, unresolved_links

@@ -9,8 +9,8 @@ import pytest
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from crawlers.registry import load_sources
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.registry import load_sources
+from gongwen.crawlers.spiders.base import NoticeSpider
 from tests.conftest import BIN, ROOT
 
 SOURCE_IDS = [s.id for s in load_sources()]

@@ -7,7 +7,7 @@ each stage runs in its own process, measured for wall and CPU seconds and peak m
 
   generate      the corpus, written by the crawl's own capture code (no crawl, no server)
   extract       extract + validate: every page of every source's latest crawl read, with the policy
-                inside it (pipelines.ledger.read_source), and the readings kept (pipelines.readings)
+                inside it (pipelines.read.resolve), and the readings kept (pipelines.read.readings)
   release       ``gongwen release`` after the extract stage: the readings loaded, the pages grouped
                 into documents (dedupe), the version written and checked (pipelines.run.release)
   dedupe        pipelines.dedupe.dedupe alone over the pages read (their loading not timed)
@@ -18,7 +18,7 @@ and the floors and alternatives:
   frictionless  ``frictionless validate`` on the released datapackage.json
   mkdocs-plain  mkdocs build of the same generated pages, material theme, no plugin, no hook
 then the next night: 100 new notices, every other page unchanged (a 304 each):
-  next-release  ``gongwen release`` on that crawl (reads the new pages only: pipelines.readings)
+  next-release  ``gongwen release`` on that crawl (reads the new pages only: pipelines.read.readings)
   next-site     ``gongwen site`` again
 
 Wall seconds depend on what else runs on the machine: the 1-minute load average before and after

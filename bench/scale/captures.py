@@ -23,11 +23,11 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from bench.scale.corpus import Page
-from crawlers.capture import Known, LedgerPipeline, WarcCaptureMiddleware, sha256_hex
-from crawlers.incremental import ContentIndex
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import LAYOUTS, NOT_FOUND, Resource, detail_url, page_resource
-from crawlers.spiders.base import failed_fetch, fetched, unchanged
+from gongwen.crawlers.capture import Known, LedgerPipeline, WarcCaptureMiddleware, sha256_hex
+from gongwen.crawlers.incremental import ContentIndex
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import LAYOUTS, NOT_FOUND, Resource, detail_url, page_resource
+from gongwen.crawlers.spiders.base import failed_fetch, fetched, unchanged
 
 LIST_EVERY = 20
 MODIFIED = 1_767_225_600.0  # 2026-01-01: the Last-Modified of every generated page

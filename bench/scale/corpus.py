@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bench.dedupe_bench import ADDRESSEES, KINDS, NOUNS, PLACES, Generator
-from crawlers.sampleweb.render import PageFile, page_of
+from gongwen.crawlers.sampleweb.render import PageFile, page_of
 
 GOVERNMENT = ("govcn", "sc_qingbaijiang", "sc_meishan", "ha_xinxiang_gxq", "sd_province")
 FARM = "repost_qqjl"

@@ -23,8 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawlers.registry import load_sources
-from pipelines.schema import ROOT
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.schema import ROOT
 
 DATASET_TOML = ROOT / "datasets" / "notices" / "dataset.toml"
 FIRST_NIGHT = date(2026, 3, 1)
@@ -59,7 +59,8 @@ def generate_next(work: str, new: str, seed: str) -> Result:
 def extract(work: str) -> Result:
     """Extract and validate: every source's latest crawl read into notices and ledger outcomes, every
     page read (no readings kept from an earlier run)."""
-    from pipelines.ledger import Counts, read_source
+    from gongwen.pipelines.ledger import Counts
+    from gongwen.pipelines.read.resolve import read_source
 
     _forget_readings(work)
     crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
@@ -69,10 +70,10 @@ def extract(work: str) -> Result:
 
 def release(work: str, readings: str) -> Result:
     """``gongwen release``: read the latest crawls and publish a version. With ``readings`` "keep", the
-    pages the extract stage (or the previous release) read are not read again (pipelines.readings):
+    pages the extract stage (or the previous release) read are not read again (pipelines.read.readings):
     the release proper; with "forget", every page is read again first."""
-    from pipelines.run import Workdir
-    from pipelines.run import release as publish
+    from gongwen.pipelines.run import Workdir
+    from gongwen.pipelines.run import release as publish
 
     if readings == "forget":
         _forget_readings(work)
@@ -86,8 +87,8 @@ def dedupe(work: str) -> Result:
     """Group the pages read into documents (pipelines.dedupe), as the release does: the pages come from
     the latest crawls, with the signatures of their texts (their readings, kept by the extract stage,
     so they are not read again)."""
-    from pipelines.dedupe import dedupe as group
-    from pipelines.ledger import read_source
+    from gongwen.pipelines.dedupe import dedupe as group
+    from gongwen.pipelines.read.resolve import read_source
 
     started = time.perf_counter()
     sources = load_sources()
@@ -104,7 +105,7 @@ def dedupe(work: str) -> Result:
 def site(work: str) -> Result:
     """``gongwen site``: mkdocs build --strict with the generated pages and the Pagefind index. The
     build's seconds are ``seconds``; the site's files are counted after it (``count``: seconds)."""
-    from pipelines.run import Workdir, build_site
+    from gongwen.pipelines.run import Workdir, build_site
 
     started = time.perf_counter()
     built = build_site(Workdir(Path(work)), _dataset(work))
@@ -146,12 +147,12 @@ def mkdocs_pages(work: str) -> Result:
     (site/), generated (pipelines.site.generate), and the pages ``gongwen site`` writes outside mkdocs
     (a page per notice and per browse value) as Markdown pages of their HTML, into ``<work>/plain/docs``
     with a ``mkdocs.yml``."""
-    from crawlers.registry import load_sources as sources
-    from pipelines.site.generate import generate as write_pages
-    from pipelines.site.generate import outside_pages
-    from pipelines.site.markup import front_matter
-    from pipelines.site.release_data import load_release
-    from pipelines.site.shells import SHELL
+    from gongwen.crawlers.registry import load_sources as sources
+    from gongwen.pipelines.site.generate import generate as write_pages
+    from gongwen.pipelines.site.generate import outside_pages
+    from gongwen.pipelines.site.markup import front_matter
+    from gongwen.pipelines.site.release_data import load_release
+    from gongwen.pipelines.site.shells import SHELL
 
     plain = Path(work) / "plain"
     shutil.rmtree(plain, ignore_errors=True)

@@ -22,7 +22,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import jinja2
 import markupsafe
 
-from crawlers.registry import Source, load_sources
+from gongwen.crawlers.registry import Source, load_sources
 
 HERE = Path(__file__).parent
 PAGES_DIR = HERE / "pages"

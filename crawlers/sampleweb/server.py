@@ -18,7 +18,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, Resource, SampleWeb
+from gongwen.crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, Resource, SampleWeb
 
 
 def not_modified(request_headers: Message, etag: str, last_modified: float | None) -> bool:

@@ -23,10 +23,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.capture import Fetch, Kind, Known, capture_paths, crawl_id, now_iso, read_ledger
-from crawlers.incremental import ContentIndex, conditional_headers
-from crawlers.registry import Source, get_source
-from crawlers.resilience import asked_url, failure_reason
+from gongwen.crawlers.capture import Fetch, Kind, Known, capture_paths, crawl_id, now_iso, read_ledger
+from gongwen.crawlers.incremental import ContentIndex, conditional_headers
+from gongwen.crawlers.registry import Source, get_source
+from gongwen.crawlers.resilience import asked_url, failure_reason
 
 
 class NoticeSpider(scrapy.Spider):

@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from scrapy.http import Response
 
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.spiders.base import NoticeSpider
 
 
 class GovCnSpider(NoticeSpider):

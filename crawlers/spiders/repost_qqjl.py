@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from scrapy.http import Response
 
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.spiders.base import NoticeSpider
 
 
 class QiaoqiaoJianliSpider(NoticeSpider):

@@ -1,4 +1,4 @@
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.spiders.base import NoticeSpider
 
 
 class QingbaijiangSpider(NoticeSpider):

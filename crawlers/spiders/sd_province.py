@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from scrapy.http import Response
 from scrapy.selector import Selector
 
-from crawlers.spiders.base import NoticeSpider
+from gongwen.crawlers.spiders.base import NoticeSpider
 
 _VAR = re.compile(r"var (totalRecord|perPage|columnid|unitid|webid) = \"?(\w+)\"?;")
 

@@ -5,7 +5,7 @@
 materially from the canonical one, and links to the notices it forwards (match).
 """
 
-from pipelines.dedupe.groups import dedupe
-from pipelines.dedupe.model import Copy, CopyRecord, DedupeResult, KnownCopy, NoticeGroup
+from gongwen.pipelines.dedupe.groups import dedupe
+from gongwen.pipelines.dedupe.model import Copy, CopyRecord, DedupeResult, KnownCopy, NoticeGroup
 
 __all__ = ["Copy", "CopyRecord", "DedupeResult", "KnownCopy", "NoticeGroup", "dedupe"]

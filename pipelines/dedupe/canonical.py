@@ -21,11 +21,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 
-from crawlers.registry import Source
-from pipelines.dedupe.match import Facts
-from pipelines.dedupe.text import comparable
-from pipelines.dedupe.titles import same_issuer
-from pipelines.notice import Notice
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.dedupe.match import Facts
+from gongwen.pipelines.dedupe.text import comparable
+from gongwen.pipelines.dedupe.titles import same_issuer
+from gongwen.pipelines.notice import Notice
 
 LEVELS = ("national", "provincial", "prefectural", "county", "zone")
 _UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|旗|盟)")

@@ -6,13 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
-from crawlers.registry import Source
-from pipelines.dedupe.canonical import Rank, issuers, rank
-from pipelines.dedupe.identity import assign_ids
-from pipelines.dedupe.match import Matching, match
-from pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
-from pipelines.dedupe.text import SHINGLE, Overlap, comparable, overlap
-from pipelines.notice import Notice, notice_id
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.dedupe.canonical import Rank, issuers, rank
+from gongwen.pipelines.dedupe.identity import assign_ids
+from gongwen.pipelines.dedupe.match import Matching, match
+from gongwen.pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
+from gongwen.pipelines.dedupe.text import SHINGLE, Overlap, comparable, overlap
+from gongwen.pipelines.notice import Notice, notice_id
 
 # A copy differs materially from the canonical text when more shingles differ than two isolated
 # changed characters account for (each changes up to 2 × SHINGLE): a changed sentence always does.

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from pipelines.dedupe.model import KnownCopy
+from gongwen.pipelines.dedupe.model import KnownCopy
 
 
 def assign_ids(

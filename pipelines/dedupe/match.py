@@ -30,12 +30,12 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.dedupe.minhash import NUM_PERM, candidate_pairs, estimated_similarity, signatures
-from pipelines.dedupe.text import comparable
-from pipelines.dedupe.titles import TitleFacts, same_issuer, subject, title_facts, title_similarity
-from pipelines.normalise.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
-from pipelines.normalise.text import CJK, to_simplified
-from pipelines.notice import Notice
+from gongwen.pipelines.dedupe.minhash import NUM_PERM, candidate_pairs, estimated_similarity, signatures
+from gongwen.pipelines.dedupe.text import comparable
+from gongwen.pipelines.dedupe.titles import TitleFacts, same_issuer, subject, title_facts, title_similarity
+from gongwen.pipelines.normalise.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
+from gongwen.pipelines.normalise.text import CJK, to_simplified
+from gongwen.pipelines.notice import Notice
 
 SAME_BODY = 0.5  # estimated Jaccard similarity of the bodies' shingles
 SIGNED_AT_ONCE = 2000  # pages
@@ -109,7 +109,7 @@ class Matching:
 
 def page_signatures(notices: Sequence[Notice]) -> list[bytes]:
     """The MinHash signature of each page's comparable body text (NUM_PERM little-endian uint32), or
-    b"" when it is shorter than MIN_CHARS. The extractor makes them (pipelines.readings keeps them):
+    b"" when it is shorter than MIN_CHARS. The extractor makes them (pipelines.read.readings keeps them):
     simplifying and folding 100,000 bodies is a third of grouping them."""
     bodies = [comparable(n.body_text) for n in notices]
     long = [i for i, body in enumerate(bodies) if len(body) >= MIN_CHARS]

@@ -15,7 +15,7 @@ import numpy as np
 from datasketch import MinHash
 from numpy.typing import NDArray
 
-from pipelines.dedupe.text import SHINGLE, codepoints, window_hashes
+from gongwen.pipelines.dedupe.text import SHINGLE, codepoints, window_hashes
 
 NUM_PERM = 128
 SEED = 1

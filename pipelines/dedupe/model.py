@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from pipelines.notice import Notice
+from gongwen.pipelines.notice import Notice
 
 
 class KnownCopy(Protocol):

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.normalise.text import strip_pinyin_glosses, to_simplified
+from gongwen.pipelines.normalise.text import strip_pinyin_glosses, to_simplified
 
 SHINGLE = 5  # characters per shingle: long enough that unrelated notices share few
 _NOT_WORD = re.compile(r"[\W_]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.dedupe.text import comparable
+from gongwen.pipelines.dedupe.text import comparable
 
 _ABOUT = "关于"
 _FORWARD = re.compile(r"转发|批转")

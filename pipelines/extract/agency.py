@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipelines.extract.letter import AGENCY_ENDING, is_agency_line
-from pipelines.extract.spam import spam_words
-from pipelines.normalise.dates import find_date
-from pipelines.normalise.docnumber import is_placeholder
-from pipelines.normalise.text import normalise_line
+from gongwen.pipelines.extract.letter import AGENCY_ENDING, is_agency_line
+from gongwen.pipelines.extract.spam import spam_words
+from gongwen.pipelines.normalise.dates import find_date
+from gongwen.pipelines.normalise.docnumber import is_placeholder
+from gongwen.pipelines.normalise.text import normalise_line
 
 # A view counter or other trailing number after an agency name ("巧巧簡歷站 1.02W").
 _TRAILING_COUNT = re.compile(r"\s+[\d.,]+\s*[WwKk万千]?$")

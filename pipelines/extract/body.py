@@ -8,8 +8,8 @@ from collections import Counter
 
 from lxml.cssselect import CSSSelector
 
-from pipelines.extract.dom import Element, attr_words, is_hidden, lines_of, remove_keep_tail, tag_of
-from pipelines.normalise.text import cjk_count
+from gongwen.pipelines.extract.dom import Element, attr_words, is_hidden, lines_of, remove_keep_tail, tag_of
+from gongwen.pipelines.normalise.text import cjk_count
 
 # Body containers used by the CMS families, most specific first (domain notes §4.2–4.7).
 BODY_SELECTORS: tuple[str, ...] = (

@@ -8,8 +8,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from pipelines.extract.decode import NotAPage
-from pipelines.normalise.text import CJK, normalise_line
+from gongwen.pipelines.extract.decode import NotAPage
+from gongwen.pipelines.normalise.text import CJK, normalise_line
 
 # lxml ships no type information; elements are typed as Any here.
 Element = Any

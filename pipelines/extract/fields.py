@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, cast
 
-from pipelines.extract.dom import Element, tag_of, text_of
-from pipelines.extract.labels import meta_value
-from pipelines.normalise.dates import find_date, parse_epoch_ms
-from pipelines.normalise.docnumber import DocNumber, find_doc_number, is_placeholder, parse_doc_number
-from pipelines.normalise.text import clean_title, normalise_line, normalise_space
-from pipelines.notice import DOC_TYPES, DocType
+from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.extract.labels import meta_value
+from gongwen.pipelines.normalise.dates import find_date, parse_epoch_ms
+from gongwen.pipelines.normalise.docnumber import DocNumber, find_doc_number, is_placeholder, parse_doc_number
+from gongwen.pipelines.normalise.text import clean_title, normalise_line, normalise_space
+from gongwen.pipelines.notice import DOC_TYPES, DocType
 
 Validity = Literal["有效", "失效", "废止"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.normalise.docnumber import DocNumber
-from pipelines.notice import FlagCode
+from gongwen.pipelines.normalise.docnumber import DocNumber
+from gongwen.pipelines.notice import FlagCode
 
 Flag = dict[str, str]
 

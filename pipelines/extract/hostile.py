@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from pipelines.extract.agency import title_agency
-from pipelines.extract.dom import Element, is_hidden, text_of
-from pipelines.extract.letter import is_agency_line
-from pipelines.extract.links import absolute_url
-from pipelines.extract.spam import SPAM_GENERIC, spam_words, strip_words
-from pipelines.normalise.text import CJK, normalise_line, to_simplified
+from gongwen.pipelines.extract.agency import title_agency
+from gongwen.pipelines.extract.dom import Element, is_hidden, text_of
+from gongwen.pipelines.extract.letter import is_agency_line
+from gongwen.pipelines.extract.links import absolute_url
+from gongwen.pipelines.extract.spam import SPAM_GENERIC, spam_words, strip_words
+from gongwen.pipelines.normalise.text import CJK, normalise_line, to_simplified
 
 
 def hijacked_names(title: str | None, lines: Iterable[str]) -> list[str]:

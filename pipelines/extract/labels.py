@@ -6,8 +6,8 @@ import re
 
 import lxml.etree
 
-from pipelines.extract.dom import Element, tag_of, text_of
-from pipelines.normalise.text import ZERO_WIDTH, normalise_line, to_simplified
+from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.normalise.text import ZERO_WIDTH, normalise_line, to_simplified
 
 # Canonical key → the labels sites print for it (spaces inside labels are removed before matching).
 LABELS: dict[str, tuple[str, ...]] = {

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipelines.extract.labels import is_label_line
-from pipelines.normalise.dates import find_date, parse_date
-from pipelines.normalise.docnumber import find_doc_number
-from pipelines.normalise.text import CJK, normalise_space, split_outside_brackets
+from gongwen.pipelines.extract.labels import is_label_line
+from gongwen.pipelines.normalise.dates import find_date, parse_date
+from gongwen.pipelines.normalise.docnumber import find_doc_number
+from gongwen.pipelines.normalise.text import CJK, normalise_space, split_outside_brackets
 
 HEAD_LINES = 15  # how far into the body the head (title, 文号, metadata lines) may reach
 ADDRESSEE_LINES = 3  # the 主送机关 line is among the first lines of the text

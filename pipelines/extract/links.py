@@ -6,7 +6,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from pipelines.extract.dom import Element, text_of
+from gongwen.pipelines.extract.dom import Element, text_of
 
 ATTACHMENT_EXTENSIONS = frozenset({
     ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar", ".7z", ".ppt", ".pptx",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.dom import Element, tag_of, text_of
-from pipelines.normalise.dates import find_date
-from pipelines.normalise.text import cjk_count
+from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.normalise.dates import find_date
+from gongwen.pipelines.normalise.text import cjk_count
 
 _PAGINATION = re.compile(r"上一?[页頁]|下一?[页頁]|尾[页頁]|末[页頁]|共\s*\d+\s*[页頁条條]|跳转[至到]")
 # Hanweb column pages carry their entries as <record>s of an XML island (domain notes §4.5).

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from pipelines.extract.agency import choose_agency, title_agency
-from pipelines.extract.body import body_lines, find_container
-from pipelines.extract.decode import NotAPage, decode_page
-from pipelines.extract.dom import BODY_MARK, lines_of, parse_html
-from pipelines.extract.fields import (
+from gongwen.pipelines.extract.agency import choose_agency, title_agency
+from gongwen.pipelines.extract.body import body_lines, find_container
+from gongwen.pipelines.extract.decode import NotAPage, decode_page
+from gongwen.pipelines.extract.dom import BODY_MARK, lines_of, parse_html
+from gongwen.pipelines.extract.fields import (
     Validity,
     choose_doc_number,
     choose_title,
@@ -19,18 +19,23 @@ from pipelines.extract.fields import (
     titles_of,
     validity_of,
 )
-from pipelines.extract.flags import Flag, doc_number_flag, encoding_flag, flag, spam_flag
-from pipelines.extract.hostile import hidden_link_finding, remove_spam, title_mismatch, vocabulary
-from pipelines.extract.labels import collect, inline_pairs, meta_value, read_meta, structural_pairs
-from pipelines.extract.letter import HEAD_LINES, addressees_of, signature_of, trim_head
-from pipelines.extract.links import attachments_of
-from pipelines.extract.listing import not_a_notice
-from pipelines.extract.spam import spam_words, strip_words
-from pipelines.normalise.dates import find_date
-from pipelines.normalise.docnumber import find_doc_number, split_title_number
-from pipelines.normalise.doctype import doc_type_of, genre_of
-from pipelines.normalise.text import detect_script, normalise_space, strip_pinyin_glosses, to_simplified
-from pipelines.notice import DocType, FlagCode
+from gongwen.pipelines.extract.flags import Flag, doc_number_flag, encoding_flag, flag, spam_flag
+from gongwen.pipelines.extract.hostile import hidden_link_finding, remove_spam, title_mismatch, vocabulary
+from gongwen.pipelines.extract.labels import collect, inline_pairs, meta_value, read_meta, structural_pairs
+from gongwen.pipelines.extract.letter import HEAD_LINES, addressees_of, signature_of, trim_head
+from gongwen.pipelines.extract.links import attachments_of
+from gongwen.pipelines.extract.listing import not_a_notice
+from gongwen.pipelines.extract.spam import spam_words, strip_words
+from gongwen.pipelines.normalise.dates import find_date
+from gongwen.pipelines.normalise.docnumber import find_doc_number, split_title_number
+from gongwen.pipelines.normalise.doctype import doc_type_of, genre_of
+from gongwen.pipelines.normalise.text import (
+    detect_script,
+    normalise_space,
+    strip_pinyin_glosses,
+    to_simplified,
+)
+from gongwen.pipelines.notice import DocType, FlagCode
 
 ABOVE_BODY_LINES = 6  # lines just above the body container where a 文号 line may stand
 

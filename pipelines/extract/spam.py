@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.normalise.text import normalise_line
+from gongwen.pipelines.normalise.text import normalise_line
 
 # Brand names and come-ons of gambling and porn sites: no notice prints them.
 SPAM_PROMO: tuple[str, ...] = (

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipelines.normalise.text import CJK, normalise_line, normalise_space, to_simplified
+from gongwen.pipelines.normalise.text import CJK, normalise_line, normalise_space, to_simplified
 
 # What sites print when a notice has no 文号.
 PLACEHOLDERS = frozenset({

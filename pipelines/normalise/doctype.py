@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from pipelines.normalise.docnumber import parse_doc_number
-from pipelines.normalise.text import normalise_space, to_simplified
-from pipelines.notice import DOC_TYPES, DocType
+from gongwen.pipelines.normalise.docnumber import parse_doc_number
+from gongwen.pipelines.normalise.text import normalise_space, to_simplified
+from gongwen.pipelines.notice import DOC_TYPES, DocType
 
 # Longest first, so 通报 is not read as 报 and 纪要 before anything shorter.
 _TYPES_BY_LENGTH = cast("tuple[DocType, ...]", tuple(sorted(DOC_TYPES, key=len, reverse=True)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.normalise.text import split_outside_brackets
+from gongwen.pipelines.normalise.text import split_outside_brackets
 
 # Short forms of the part after the region, and their full forms.
 SHORT_FORMS = {

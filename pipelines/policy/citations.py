@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.normalise.docnumber import parse_doc_number
-from pipelines.normalise.text import CJK
-from pipelines.notice import Notice
-from pipelines.policy.records import Citation, record_id
+from gongwen.pipelines.normalise.docnumber import parse_doc_number
+from gongwen.pipelines.normalise.text import CJK
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.policy.records import Citation, record_id
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,150})》")
 _DOC_NUMBER = re.compile(

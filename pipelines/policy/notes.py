@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.normalise.text import split_outside_brackets
-from pipelines.policy.agencies import split_names
-from pipelines.policy.records import Role
+from gongwen.pipelines.normalise.text import split_outside_brackets
+from gongwen.pipelines.policy.agencies import split_names
+from gongwen.pipelines.policy.records import Role
 
 _LABELS: dict[str, Role] = {
     "牵头单位": "lead", "牵头部门": "lead",

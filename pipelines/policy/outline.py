@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extract.letter import is_agency_line
-from pipelines.normalise.dates import parse_date
+from gongwen.pipelines.extract.letter import is_agency_line
+from gongwen.pipelines.normalise.dates import parse_date
 
 _CN = "一二三四五六七八九十百零〇"
 # (style, pattern of the number at the start of a line), highest rank first.

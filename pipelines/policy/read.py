@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pipelines.extract.letter import signature_of
-from pipelines.notice import Notice
-from pipelines.policy.agencies import Jurisdiction, full_names, jurisdiction_of
-from pipelines.policy.citations import citations_of
-from pipelines.policy.notes import lead_before_comma
-from pipelines.policy.outline import body_lines, line_owners, outline_of
-from pipelines.policy.records import AgencyName, Policy
-from pipelines.policy.targets import targets_of
-from pipelines.policy.tasks import tasks_of
+from gongwen.pipelines.extract.letter import signature_of
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.policy.agencies import Jurisdiction, full_names, jurisdiction_of
+from gongwen.pipelines.policy.citations import citations_of
+from gongwen.pipelines.policy.notes import lead_before_comma
+from gongwen.pipelines.policy.outline import body_lines, line_owners, outline_of
+from gongwen.pipelines.policy.records import AgencyName, Policy
+from gongwen.pipelines.policy.targets import targets_of
+from gongwen.pipelines.policy.tasks import tasks_of
 
 
 def _names(raws: list[str], where: Jurisdiction) -> list[AgencyName]:

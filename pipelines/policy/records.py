@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipelines.notice import NonBlank
+from gongwen.pipelines.notice import NonBlank
 
 RecordId = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
 

@@ -1,14 +1,14 @@
 """The policy of a notice as the rows of the release's tables: tasks, targets, citations, agencies.
 
 Rows are plain JSON values, as the CSV files write them, so that the policy read from a page can be
-kept with the page's reading (pipelines.readings) and published without reading the page again.
+kept with the page's reading (pipelines.read.readings) and published without reading the page again.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pipelines.policy.records import Policy, Task
+from gongwen.pipelines.policy.records import Policy, Task
 
 Row = dict[str, Any]
 PolicyRows = dict[str, list[Row]]  # table name → rows, in the order of the notice

@@ -17,12 +17,12 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from crawlers.registry import get_source
-from crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page, render_notice
-from pipelines.normalise.text import to_simplified
-from pipelines.policy.read import read_policy
-from pipelines.policy.records import Policy, Target, Task
-from pipelines.validate import build_notice
+from gongwen.crawlers.registry import get_source
+from gongwen.crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page, render_notice
+from gongwen.pipelines.normalise.text import to_simplified
+from gongwen.pipelines.policy.read import read_policy
+from gongwen.pipelines.policy.records import Policy, Target, Task
+from gongwen.pipelines.read.validate import build_notice
 
 _NOISE = re.compile(r"[\s\W_]+")
 INDICATOR_RATIO = 0.6

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.notice import Notice
-from pipelines.policy.outline import Item
-from pipelines.policy.records import Comparator, Target, record_id
-from pipelines.policy.years import notice_year, phrase_before, plan_year, time_phrases
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.policy.outline import Item
+from gongwen.pipelines.policy.records import Comparator, Target, record_id
+from gongwen.pipelines.policy.years import notice_year, phrase_before, plan_year, time_phrases
 
 _TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "分钟", "日", "天", "周")
 # Units, after an optional 万/亿 (2.5万公里, 1.2亿亩, 50亿单位).

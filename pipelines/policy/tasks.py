@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.policy.agencies import Jurisdiction, full_names
-from pipelines.policy.notes import Assignment, assignments, has_note
-from pipelines.policy.outline import Item, heading_of, without_number
-from pipelines.policy.records import Milestone, Task, TaskAgency, record_id
+from gongwen.pipelines.policy.agencies import Jurisdiction, full_names
+from gongwen.pipelines.policy.notes import Assignment, assignments, has_note
+from gongwen.pipelines.policy.outline import Item, heading_of, without_number
+from gongwen.pipelines.policy.records import Milestone, Task, TaskAgency, record_id
 
 # Verbs (and adverbs before verbs) that open a heading saying what to do.
 ACTIONS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.notice import Notice
+from gongwen.pipelines.notice import Notice
 
 _YEAR = r"(?:19|20)\d{2}"
 _PHRASE = re.compile(

@@ -7,11 +7,11 @@ sources, quality, changes, CHANGES.md and datapackage.json; ``index.json`` lists
 ``versions`` the atomic publication, ``build`` one whole build.
 """
 
-from pipelines.release.build import release_crawls
-from pipelines.release.dataset import DATASETS, Dataset
-from pipelines.release.gate import GateClosed, gate_problems
-from pipelines.release.tables import COLUMNS
-from pipelines.release.versions import Published, publish
+from gongwen.pipelines.release.build import release_crawls
+from gongwen.pipelines.release.dataset import DATASETS, Dataset
+from gongwen.pipelines.release.gate import GateClosed, gate_problems
+from gongwen.pipelines.release.tables import COLUMNS
+from gongwen.pipelines.release.versions import Published, publish
 
 __all__ = [
     "COLUMNS",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipelines.release.dataset import Dataset
-from pipelines.release.gate import GateClosed, gate_problems
-from pipelines.release.versions import Published, publish
+from gongwen.pipelines.release.dataset import Dataset
+from gongwen.pipelines.release.gate import GateClosed, gate_problems
+from gongwen.pipelines.release.versions import Published, publish
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
-    from pipelines.ledger import SourceCrawl
+    from gongwen.pipelines.read.resolve import SourceCrawl
 
 
 def release_crawls(dataset: Dataset, crawls: Sequence[SourceCrawl], *, force: bool = False) -> Published:

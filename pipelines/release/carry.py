@@ -13,7 +13,7 @@ and which reading of which page each of its copies was: a document none of whose
 carried whole (release.settled).
 
 The digest covers the record's JSON, the region and how the policy was read; the code that writes the
-rows is FINGERPRINT (this package, dedupe, and what pipelines.readings fingerprints, the policy rules
+rows is FINGERPRINT (this package, dedupe, and what pipelines.read.readings fingerprints, the policy rules
 among it), and the sources are those the version was made with. The places are trusted only while the
 files have the size and modification time they had when their version was written. The keys of
 carried rows are not checked again: they were checked when their version was published, each is
@@ -40,11 +40,11 @@ from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
-from crawlers.registry import Source
-from pipelines.policy.rows import Row
-from pipelines.readings import fingerprint as readings_fingerprint
-from pipelines.release.dataset import write_atomic
-from pipelines.release.staging import Span
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.policy.rows import Row
+from gongwen.pipelines.read.readings import fingerprint as readings_fingerprint
+from gongwen.pipelines.release.dataset import write_atomic
+from gongwen.pipelines.release.staging import Span
 
 # The files a notice's place covers, in order: its rows (notices-excel.csv is the Excel copy of
 # notices.csv, written by the same TableWriter), then its line of the JSON array and of JSON lines.

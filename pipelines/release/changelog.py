@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipelines.release.changes import Verdict
-from pipelines.release.tables import Row
+from gongwen.pipelines.release.changes import Verdict
+from gongwen.pipelines.release.tables import Row
 
 LISTED = 100  # entries listed per kind of change; changes.csv has them all
 _MARKUP = re.compile(r"([\\`*_{}\[\]|~])")  # what can start markup mid-line; { } for templates

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pipelines.notice import SCHEMA_VERSION
-from pipelines.release.tables import Record, Row
+from gongwen.pipelines.notice import SCHEMA_VERSION
+from gongwen.pipelines.release.tables import Record, Row
 
 Package = dict[str, Any]
 Bump = Literal["MAJOR", "MINOR", "PATCH"]

@@ -12,19 +12,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawlers.registry import Source
-from pipelines.policy.citations import CitedDocuments
-from pipelines.policy.rows import POLICY_TABLES
-from pipelines.policy.rows import Row as PolicyRow
-from pipelines.readings import PolicyRef
-from pipelines.release.carry import ROWS, Note, Places, PreviousRows, digest
-from pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
-from pipelines.release.settled import Settled
-from pipelines.release.staging import JsonWriter, Staging, TableWriter
-from pipelines.release.tables import Record, Row, utc_seconds
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.policy.citations import CitedDocuments
+from gongwen.pipelines.policy.rows import POLICY_TABLES
+from gongwen.pipelines.policy.rows import Row as PolicyRow
+from gongwen.pipelines.read.readings import PolicyRef
+from gongwen.pipelines.release.carry import ROWS, Note, Places, PreviousRows, digest
+from gongwen.pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
+from gongwen.pipelines.release.settled import Settled
+from gongwen.pipelines.release.staging import JsonWriter, Staging, TableWriter
+from gongwen.pipelines.release.tables import Record, Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
-    from pipelines.ledger import SourceCrawl
+    from gongwen.pipelines.read.resolve import SourceCrawl
 
 NOT_PUBLISHED = ("quarantined", "failed")
 

@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from pipelines.dedupe import CopyRecord
-from pipelines.notice import Notice, notice_id
-from pipelines.release.carry import UNREAD, Page, Places
-from pipelines.release.settled import Settled
-from pipelines.release.staging import Staging, TableWriter
-from pipelines.release.tables import stamp
+from gongwen.pipelines.dedupe import CopyRecord
+from gongwen.pipelines.notice import Notice, notice_id
+from gongwen.pipelines.release.carry import UNREAD, Page, Places
+from gongwen.pipelines.release.settled import Settled
+from gongwen.pipelines.release.staging import Staging, TableWriter
+from gongwen.pipelines.release.tables import stamp
 
 
 @dataclass(frozen=True, slots=True)

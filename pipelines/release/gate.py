@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipelines.release.dataset import Dataset
+from gongwen.pipelines.release.dataset import Dataset
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
-    from pipelines.ledger import SourceCrawl
+    from gongwen.pipelines.read.resolve import SourceCrawl
 
 
 class GateClosed(Exception):  # noqa: N818 (a verdict, not an error of the program)

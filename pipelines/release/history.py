@@ -35,17 +35,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawlers.registry import Source
-from pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
-from pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
-from pipelines.release.carry import PreviousRows
-from pipelines.release.changes import NoticeChanges, compare_notices
-from pipelines.release.documents import Documents, TextVersion
-from pipelines.release.settled import Settled, reading
-from pipelines.release.tables import Record, columns
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
+from gongwen.pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
+from gongwen.pipelines.release.carry import PreviousRows
+from gongwen.pipelines.release.changes import NoticeChanges, compare_notices
+from gongwen.pipelines.release.documents import Documents, TextVersion
+from gongwen.pipelines.release.settled import Settled, reading
+from gongwen.pipelines.release.tables import Record, columns
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
-    from pipelines.ledger import SourceCrawl
+    from gongwen.pipelines.read.resolve import SourceCrawl
 
 GONE = frozenset({404, 410})  # the HTTP answers that say a page is no longer there
 

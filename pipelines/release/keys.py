@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
-from pipelines.release.tables import SCHEMAS
+from gongwen.pipelines.release.tables import SCHEMAS
 
 Key = tuple[str, ...]
 AddRow = Callable[[Sequence[str]], None]  # takes a row's cells

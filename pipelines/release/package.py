@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawlers.registry import Source
-from pipelines.release.dataset import Dataset
-from pipelines.release.tables import SCHEMAS
-from pipelines.schema import schema_id
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.release.dataset import Dataset
+from gongwen.pipelines.release.tables import SCHEMAS
+from gongwen.pipelines.schema import schema_id
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 Facts = Mapping[str, Any]  # a file's hash and bytes

@@ -2,7 +2,7 @@
 
 A notice's policy is read by pipelines.policy with the region of its source (the 区/市/省 that short
 agency names refer to). Reading is costly (about 2 ms a notice), so a page's policy is read with the
-page (pipelines.readings keeps it) and a record takes it when it is that page under the page's own id;
+page (pipelines.read.readings keeps it) and a record takes it when it is that page under the page's own id;
 only the other records (a document kept under the id of another of its pages, or carried from the
 previous version) are read here. Citations are linked to the notices of the same version; the
 documents that stay unlinked make up ``missing_documents``. Rows follow the order of the records, then
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pipelines.notice import Notice, notice_id
-from pipelines.policy import read_policy
-from pipelines.policy.citations import CitedDocuments
-from pipelines.policy.rows import PolicyRows, Row, policy_rows
-from pipelines.readings import PolicyRef
-from pipelines.release.tables import Record
+from gongwen.pipelines.notice import Notice, notice_id
+from gongwen.pipelines.policy import read_policy
+from gongwen.pipelines.policy.citations import CitedDocuments
+from gongwen.pipelines.policy.rows import PolicyRows, Row, policy_rows
+from gongwen.pipelines.read.readings import PolicyRef
+from gongwen.pipelines.release.tables import Record
 
 
 def missing_documents(citations: Sequence[Row]) -> list[Row]:

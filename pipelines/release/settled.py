@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipelines.notice import Notice, notice_id
-from pipelines.release.carry import Note, Page, PreviousRows
-from pipelines.release.tables import stamp
+from gongwen.pipelines.notice import Notice, notice_id
+from gongwen.pipelines.release.carry import Note, Page, PreviousRows
+from gongwen.pipelines.release.tables import stamp
 
 STAMP = len("2026-01-01T00:00:00Z")
 

@@ -27,8 +27,8 @@ from typing import Any, BinaryIO, TextIO
 
 from frictionless import Package
 
-from pipelines.release.keys import AddRow, Keys
-from pipelines.release.tables import SCHEMAS, Row, cell, columns, defused, to_json
+from gongwen.pipelines.release.keys import AddRow, Keys
+from gongwen.pipelines.release.tables import SCHEMAS, Row, cell, columns, defused, to_json
 
 FileFacts = dict[str, Any]  # {"hash": "sha256:…", "bytes": n}
 CHECKED_ROWS = 1000  # rows of each resource Frictionless reads when a version is published

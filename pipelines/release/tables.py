@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, get_args, overload
 
-from pipelines.notice import DOC_TYPES, Notice
-from pipelines.policy.records import Comparator, MentionContext
+from gongwen.pipelines.notice import DOC_TYPES, Notice
+from gongwen.pipelines.policy.records import Comparator, MentionContext
 
 Field = dict[str, Any]
 Row = Mapping[str, object]  # a row of a CSV, by column

@@ -18,21 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawlers.registry import Source, get_source
-from pipelines.notice import Notice
-from pipelines.release.carry import previous_rows
-from pipelines.release.changelog import Summary, changes_md
-from pipelines.release.changes import Bump, change_rows, judge, next_version
-from pipelines.release.contents import quality_rows, source_rows, write_notices
-from pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
-from pipelines.release.history import Previous, assemble, compare
-from pipelines.release.package import descriptor
-from pipelines.release.policy import KnownPolicies
-from pipelines.release.staging import Staging
-from pipelines.release.tables import utc_seconds
+from gongwen.crawlers.registry import Source, get_source
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.release.carry import previous_rows
+from gongwen.pipelines.release.changelog import Summary, changes_md
+from gongwen.pipelines.release.changes import Bump, change_rows, judge, next_version
+from gongwen.pipelines.release.contents import quality_rows, source_rows, write_notices
+from gongwen.pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
+from gongwen.pipelines.release.history import Previous, assemble, compare
+from gongwen.pipelines.release.package import descriptor
+from gongwen.pipelines.release.policy import KnownPolicies
+from gongwen.pipelines.release.staging import Staging
+from gongwen.pipelines.release.tables import utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
-    from pipelines.ledger import SourceCrawl
+    from gongwen.pipelines.read.resolve import SourceCrawl
 
 
 @dataclass(frozen=True)

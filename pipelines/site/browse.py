@@ -15,10 +15,19 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from crawlers.registry import Source
-from pipelines.site.markup import HtmlPage, block, esc, front_matter, internal_link, relative, slug, table
-from pipelines.site.page_cache import read_kept, write_kept
-from pipelines.site.pages import (
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.site.markup import (
+    HtmlPage,
+    block,
+    esc,
+    front_matter,
+    internal_link,
+    relative,
+    slug,
+    table,
+)
+from gongwen.pipelines.site.page_cache import read_kept, write_kept
+from gongwen.pipelines.site.pages import (
     NO_RELEASE,
     newest,
     notice_date,
@@ -27,8 +36,8 @@ from pipelines.site.pages import (
     source_counts,
     text,
 )
-from pipelines.site.release_data import Record, Release
-from pipelines.site.shells import OutsidePage
+from gongwen.pipelines.site.release_data import Record, Release
+from gongwen.pipelines.site.shells import OutsidePage
 
 NEWEST_ON_HUB = 50
 MISSING_LABEL = "（未注明 not stated）"

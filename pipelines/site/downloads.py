@@ -6,9 +6,9 @@ import codecs
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from pipelines.schema import SITE_URL
-from pipelines.site.history import ADDED, UPDATED, WITHDRAWN, VersionChanges
-from pipelines.site.markup import (
+from gongwen.pipelines.schema import SITE_URL
+from gongwen.pipelines.site.history import ADDED, UPDATED, WITHDRAWN, VersionChanges
+from gongwen.pipelines.site.markup import (
     block,
     esc,
     esc_or_empty,
@@ -18,8 +18,8 @@ from pipelines.site.markup import (
     relative,
     table,
 )
-from pipelines.site.pages import NO_RELEASE, newest_first, notice_path
-from pipelines.site.release_data import Record, Release, VersionFile, VersionInfo
+from gongwen.pipelines.site.pages import NO_RELEASE, newest_first, notice_path
+from gongwen.pipelines.site.release_data import Record, Release, VersionFile, VersionInfo
 
 LISTED_PER_VERSION = 20  # notices named in a version's changelog; the changes file has them all
 PAGE = "downloads/"

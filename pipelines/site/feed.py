@@ -9,11 +9,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from pipelines.schema import SITE_URL
-from pipelines.site.history import ADDED, VersionChanges
-from pipelines.site.markup import clean
-from pipelines.site.pages import newest_first, notice_path, text
-from pipelines.site.release_data import Record, Release
+from gongwen.pipelines.schema import SITE_URL
+from gongwen.pipelines.site.history import ADDED, VersionChanges
+from gongwen.pipelines.site.markup import clean
+from gongwen.pipelines.site.pages import newest_first, notice_path, text
+from gongwen.pipelines.site.release_data import Record, Release
 
 FEED_ENTRIES = 500
 SUMMARY_CHARS = 200

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import mkdocs_gen_files
 
-from pipelines.site.generate import generate
-from pipelines.site.page_cache import cache_folder
-from pipelines.site.release_data import dataset_folder
+from gongwen.pipelines.site.generate import generate
+from gongwen.pipelines.site.page_cache import cache_folder
+from gongwen.pipelines.site.release_data import dataset_folder
 
 
 def _write(path: str, data: bytes) -> None:

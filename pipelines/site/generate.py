@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from crawlers.registry import Source, load_sources
-from pipelines.schema import SCHEMA_DIR
-from pipelines.site.browse import FACETS, KeptRows, browse_pages, browse_value_pages
-from pipelines.site.downloads import downloads_page
-from pipelines.site.feed import atom_feed
-from pipelines.site.history import Change, notice_history, version_changes
-from pipelines.site.markup import HtmlPage
-from pipelines.site.notice_page import NoticeInputs, notice_page
-from pipelines.site.pages import home_page, notice_path, search_page
-from pipelines.site.policy import (
+from gongwen.crawlers.registry import Source, load_sources
+from gongwen.pipelines.schema import SCHEMA_DIR
+from gongwen.pipelines.site.browse import FACETS, KeptRows, browse_pages, browse_value_pages
+from gongwen.pipelines.site.downloads import downloads_page
+from gongwen.pipelines.site.feed import atom_feed
+from gongwen.pipelines.site.history import Change, notice_history, version_changes
+from gongwen.pipelines.site.markup import HtmlPage
+from gongwen.pipelines.site.notice_page import NoticeInputs, notice_page
+from gongwen.pipelines.site.pages import home_page, notice_path, search_page
+from gongwen.pipelines.site.policy import (
     LARGE,
     TARGETS_PAGE,
     PolicyRows,
@@ -33,12 +33,12 @@ from pipelines.site.policy import (
     target_year_pages,
     targets_index_page,
 )
-from pipelines.site.provenance import PROVENANCE_TABLES, Provenance, load_provenance, provenance_table
-from pipelines.site.quality import quality_page
-from pipelines.site.reference import schema_page, sources_page
-from pipelines.site.release_data import Release, load_release, published_schemas
-from pipelines.site.rows import NoticeRows
-from pipelines.site.shells import SHELL, OutsidePage, shell_markdown
+from gongwen.pipelines.site.provenance import PROVENANCE_TABLES, Provenance, load_provenance, provenance_table
+from gongwen.pipelines.site.quality import quality_page
+from gongwen.pipelines.site.reference import schema_page, sources_page
+from gongwen.pipelines.site.release_data import Release, load_release, published_schemas
+from gongwen.pipelines.site.rows import NoticeRows
+from gongwen.pipelines.site.shells import SHELL, OutsidePage, shell_markdown
 
 Write = Callable[[str, bytes], None]
 # The folders of the pages written outside mkdocs (pipelines/site/shells.py): each gets a shell page.

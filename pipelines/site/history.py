@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.site.release_data import NOTICE_ID, Release, resource_rows
+from gongwen.pipelines.site.release_data import NOTICE_ID, Release, resource_rows
 
 ADDED, UPDATED, WITHDRAWN = "added", "updated", "withdrawn"
 

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipelines.site.page_cache import code_fingerprint, read_kept, write_kept
+from gongwen.pipelines.site.page_cache import code_fingerprint, read_kept, write_kept
 
 LISTED = ("id", "source_id", "title", "doc_number", "doc_number_raw", "issuing_agency", "doc_type",
           "genre", "published_date", "written_date", "quality_flags")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from crawlers.registry import Source
-from pipelines.site.history import ADDED, UPDATED, WITHDRAWN, Change
-from pipelines.site.markup import (
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.site.history import ADDED, UPDATED, WITHDRAWN, Change
+from gongwen.pipelines.site.markup import (
     EMPTY,
     HtmlPage,
     block,
@@ -25,10 +25,10 @@ from pipelines.site.markup import (
     relative,
     web_url,
 )
-from pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
-from pipelines.site.policy import NoticePolicy, notice_policy
-from pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
-from pipelines.site.release_data import Record
+from gongwen.pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
+from gongwen.pipelines.site.policy import NoticePolicy, notice_policy
+from gongwen.pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
+from gongwen.pipelines.site.release_data import Record
 
 # Pagefind filter names, shown as they are in the search page's filter panel.
 FILTER_YEAR, FILTER_AGENCY, FILTER_TYPE = "年份", "发文机关", "文种"

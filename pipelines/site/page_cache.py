@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipelines.site.shells import SHELL, OutsidePage, Shell, folder_of
+from gongwen.pipelines.site.shells import SHELL, OutsidePage, Shell, folder_of
 
 CODE = Path(__file__).resolve().parent  # pipelines/site: the code that renders the pages, but for …
 NOT_RENDERING = {"gen_pages.py", "page_cache.py", "post_build.py", "search_index.py"}  # … what runs builds

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from crawlers.registry import Source
-from pipelines.notice import FlagCode
-from pipelines.site.markup import (
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.notice import FlagCode
+from gongwen.pipelines.site.markup import (
     EMPTY,
     TABLE_END,
     block,
@@ -28,7 +28,7 @@ from pipelines.site.markup import (
     table_head,
     table_row,
 )
-from pipelines.site.release_data import Record, Release
+from gongwen.pipelines.site.release_data import Record, Release
 
 NEWEST_ON_HOME = 10
 

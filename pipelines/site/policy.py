@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.site.markup import (
+from gongwen.pipelines.site.markup import (
     EMPTY,
     HtmlPage,
     block,
@@ -25,9 +25,9 @@ from pipelines.site.markup import (
     slug,
     table,
 )
-from pipelines.site.pages import NO_RELEASE, notice_path, text
-from pipelines.site.release_data import Record, Release, resource_rows
-from pipelines.site.rows import NoticeRows, notice_rows
+from gongwen.pipelines.site.pages import NO_RELEASE, notice_path, text
+from gongwen.pipelines.site.release_data import Record, Release, resource_rows
+from gongwen.pipelines.site.rows import NoticeRows, notice_rows
 
 TARGETS_PAGE = "browse/targets/"
 COMPARATORS = {

@@ -30,13 +30,20 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from crawlers.registry import load_sources
-from pipelines.site import search_index
-from pipelines.site.browse import KeptRows
-from pipelines.site.generate import OUTSIDE_FOLDERS, outside_pages, read_ahead
-from pipelines.site.history import arrivals, version_changes
-from pipelines.site.page_cache import cache_folder, code_fingerprint, link, put_back, set_aside, write_pages
-from pipelines.site.release_data import (
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.site import search_index
+from gongwen.pipelines.site.browse import KeptRows
+from gongwen.pipelines.site.generate import OUTSIDE_FOLDERS, outside_pages, read_ahead
+from gongwen.pipelines.site.history import arrivals, version_changes
+from gongwen.pipelines.site.page_cache import (
+    cache_folder,
+    code_fingerprint,
+    link,
+    put_back,
+    set_aside,
+    write_pages,
+)
+from gongwen.pipelines.site.release_data import (
     VERSION,
     Release,
     check_downloads,
@@ -44,8 +51,8 @@ from pipelines.site.release_data import (
     load_release,
     verified,
 )
-from pipelines.site.rows import NoticeRows
-from pipelines.site.shells import Shell, add_to_sitemap
+from gongwen.pipelines.site.rows import NoticeRows
+from gongwen.pipelines.site.shells import Shell, add_to_sitemap
 
 log = logging.getLogger("mkdocs.hooks.post_build")
 GC_YOUNG = 100_000  # new objects between two collections of the youngest generation (Python's default: 700)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from crawlers.registry import Source
-from pipelines.site.markup import EMPTY, clean, esc, esc_or_empty, external_link, table
-from pipelines.site.release_data import Record
-from pipelines.site.rows import NoticeRows, notice_rows
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.site.markup import EMPTY, clean, esc, esc_or_empty, external_link, table
+from gongwen.pipelines.site.release_data import Record
+from gongwen.pipelines.site.rows import NoticeRows, notice_rows
 
 NO_LONGER_THERE = "不再在来源网站上 / no longer on the source site"
 

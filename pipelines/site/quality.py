@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from crawlers.registry import Source
-from pipelines.notice import FlagCode
-from pipelines.site.markup import (
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.notice import FlagCode
+from gongwen.pipelines.site.markup import (
     EMPTY,
     block,
     esc,
@@ -25,8 +25,8 @@ from pipelines.site.markup import (
     table,
     web_url,
 )
-from pipelines.site.pages import NO_RELEASE, flag_explanation, items, newest, notice_path
-from pipelines.site.release_data import Record, Release, resource_rows
+from gongwen.pipelines.site.pages import NO_RELEASE, flag_explanation, items, newest, notice_path
+from gongwen.pipelines.site.release_data import Record, Release, resource_rows
 
 LISTED_PER_FLAG = 100
 PAGE = "quality/"

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crawlers.registry import Source
-from pipelines.schema import SITE_URL
-from pipelines.site.markup import (
+from gongwen.crawlers.registry import Source
+from gongwen.pipelines.schema import SITE_URL
+from gongwen.pipelines.site.markup import (
     EMPTY,
     block,
     esc,
@@ -23,8 +23,8 @@ from pipelines.site.markup import (
     relative,
     table,
 )
-from pipelines.site.pages import FLAG_EXPLANATIONS, LEVELS, NO_RELEASE, newest
-from pipelines.site.release_data import Release, resource_rows
+from gongwen.pipelines.site.pages import FLAG_EXPLANATIONS, LEVELS, NO_RELEASE, newest
+from gongwen.pipelines.site.release_data import Release, resource_rows
 
 EXAMPLE_CHARS = 80
 _DEF_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

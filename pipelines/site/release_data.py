@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.schema import ROOT, SCHEMA_DIR
-from pipelines.site.listing import NO_VALUE, Listing, Listings, listing
+from gongwen.pipelines.schema import ROOT, SCHEMA_DIR
+from gongwen.pipelines.site.listing import NO_VALUE, Listing, Listings, listing
 
 VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.site.release_data import resource_path
+from gongwen.pipelines.site.release_data import resource_path
 
 Row = dict[str, str]
 SPAN = "Q"  # array type of the numbers in NoticeRows.spans

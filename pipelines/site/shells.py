@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.site.markup import HtmlPage, esc, front_matter, page_title
+from gongwen.pipelines.site.markup import HtmlPage, esc, front_matter, page_title
 
 SHELL = "gw-shell"  # neither a notice id (16 hex digits) nor a browse slug (no hyphen): no page's name
 TITLE_MARK = "gw-shell-title"

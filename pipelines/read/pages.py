@@ -1,6 +1,6 @@
 """Reading captured pages: each page's notice, the policy inside it and the signature of its text.
 
-What is read here is kept (pipelines.readings) under a fingerprint of this code and of what it calls.
+What is read here is kept (pipelines.read.readings) under a fingerprint of this code and of what it calls.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from pipelines.captures import CapturedResponse
-from pipelines.dedupe.match import page_signatures
-from pipelines.notice import Notice
-from pipelines.policy import read_policy
-from pipelines.policy.rows import policy_rows
-from pipelines.readings import Read, Reading
-from pipelines.validate import Quarantined, build_notice
+from gongwen.pipelines.dedupe.match import page_signatures
+from gongwen.pipelines.notice import Notice
+from gongwen.pipelines.policy import read_policy
+from gongwen.pipelines.policy.rows import policy_rows
+from gongwen.pipelines.read.readings import Read, Reading
+from gongwen.pipelines.read.validate import Quarantined, build_notice
+from gongwen.pipelines.read.warc import CapturedResponse
 
 # Pages read together: the MinHash signatures of a batch are made in one go (pipelines.dedupe).
 BATCH = 32

@@ -10,7 +10,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from crawlers.capture import Fetch, gzip_members, read_ledger
+from gongwen.crawlers.capture import Fetch, gzip_members, read_ledger
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ move into the night's file. Files are written under another name and renamed, ne
 build leaves nothing half-written (at worst the same reading in two files; the newer file's is read).
 A notice's reading includes the policy rules' reading of it (pipelines.policy), as table rows.
 The next resolve takes the readings of the same records from those files and reads only the others.
-Any change to the code that reads a page (pipelines/read.py and what it calls: the extractor, the
+Any change to the code that reads a page (pipelines/read/pages.py and what it calls: the extractor, the
 normalisers, the policy rules, the text signatures of dedupe, the Notice model), the published
 schema, the libraries they use or the files' FORMAT changes the fingerprint, and every page is read
 again.
@@ -36,9 +36,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import IO
 
-from pipelines.notice import SCHEMA_VERSION, VALIDATED, Notice
-from pipelines.policy.rows import PolicyRows
-from pipelines.schema import schema_path
+from gongwen.pipelines.notice import SCHEMA_VERSION, VALIDATED, Notice
+from gongwen.pipelines.policy.rows import PolicyRows
+from gongwen.pipelines.schema import schema_path
 
 SUFFIX = ".readings.jsonl"
 MAX_FILES = 8  # readings files of a source folder, before the smaller ones move into the night's file

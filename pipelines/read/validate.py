@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from pipelines.extract import NotAPage, read_page
-from pipelines.notice import Notice, canonical_url, notice_id, sha256_text
-from pipelines.schema import schema_errors
+from gongwen.pipelines.extract import NotAPage, read_page
+from gongwen.pipelines.notice import Notice, canonical_url, notice_id, sha256_text
+from gongwen.pipelines.schema import schema_errors
 
 
 class Quarantined(Exception):  # noqa: N818 (a verdict, not an error of the program)
