@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gongwen.pipelines.policy.scoring import (
+from bench.policy_scoring import (
     Tally,
     TaskDetails,
     load_expected,

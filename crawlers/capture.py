@@ -30,6 +30,8 @@ from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from gongwen.crawlers.upstream import set_frozen
+
 Kind = Literal["list", "detail"]
 FetchOutcome = Literal["fetched", "unchanged", "failed"]
 Change = Literal["new", "changed", "unchanged"]
@@ -75,9 +77,7 @@ def crawl_id(crawler: Crawler) -> str:
     configured: str = crawler.settings.get("GONGWEN_CRAWL_ID", "")
     if not configured:
         configured = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        crawler.settings.frozen = False
-        crawler.settings.set("GONGWEN_CRAWL_ID", configured)
-        crawler.settings.frozen = True
+        set_frozen(crawler.settings, "GONGWEN_CRAWL_ID", configured)
     return configured
 
 

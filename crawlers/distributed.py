@@ -32,6 +32,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from gongwen.crawlers.upstream import decode_request, poll_scheduler_every
+
 # A process that has not popped a request for this long is taken for dead (killed, machine down).
 STALE_AFTER = 120.0
 # How long the crawl's keys outlive it: enough to resume or inspect it, no more.
@@ -81,7 +83,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         # Scrapy's engine looks again at a scheduler that had nothing only every 5 s; look more often,
         # so that a waiting process picks up at once the links another one has just found.
-        self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = POLL_INTERVAL  # noqa: SLF001
+        poll_scheduler_every(self.crawler.engine, POLL_INTERVAL)
 
     def close(self, reason: str) -> None:  # noqa: ARG002 (Scrapy's signature)
         """Keep the queue and the seen requests for the other processes; let Redis drop them later."""
@@ -102,8 +104,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis is untype
         if not found:
             return None
         self.crawler.stats.inc_value("scheduler/dequeued/redis")
-        request: Request = self.queue._decode_request(found[0])  # noqa: SLF001 (scrapy-redis's format)
-        return request
+        return decode_request(self.queue, found[0])
 
     def spider_idle(self) -> None:
         """This process has nothing left to do: stop, unless another one may still add requests."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import BaseSettings
+
 BOT_NAME = "gongwen"
 SPIDER_MODULES = ["gongwen.crawlers.spiders"]
 NEWSPIDER_MODULE = "gongwen.crawlers.spiders"
@@ -54,17 +56,41 @@ GONGWEN_PREVIOUS_CAPTURES = os.environ.get("GONGWEN_PREVIOUS_CAPTURES", "")
 
 # The offline switch (crawlers.replay): the origin of the sample web, or empty for the real sites.
 GONGWEN_REPLAY = os.environ.get("GONGWEN_REPLAY", "")
-if GONGWEN_REPLAY:
-    # The sample web is on loopback: no need to be gentle with it.
-    AUTOTHROTTLE_ENABLED = False
-    DOWNLOAD_DELAY = 0
-    CONCURRENT_REQUESTS_PER_DOMAIN = 8
-    GONGWEN_RETRY_BACKOFF = 0.05
 
 # Distributed crawls (crawlers.distributed): processes on one or several machines given the same
 # GONGWEN_REDIS_URL and GONGWEN_CRAWL_ID share one request queue and one duplicate filter in Redis.
 GONGWEN_REDIS_URL = os.environ.get("GONGWEN_REDIS_URL", "")
-if GONGWEN_REDIS_URL:
-    SCHEDULER = "gongwen.crawlers.distributed.RedisScheduler"
-    DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
-    REDIS_URL = GONGWEN_REDIS_URL
+
+# What those two switch on (Switches, below) is decided when a crawl starts, from its own settings.
+ADDONS = {"gongwen.crawlers.settings.Switches": 0}
+
+
+class Switches:
+    """Scrapy add-on: the settings that GONGWEN_REPLAY and GONGWEN_REDIS_URL switch on, in one place.
+
+    Decided from the crawl's own settings however they were given: read from the environment by this
+    module (``scrapy crawl``) or passed by ``gongwen crawl`` (pipelines.run), which never writes them
+    into the environment, so that nothing is left over for the process's next crawl.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.get("GONGWEN_REPLAY"):
+            # The sample web is on loopback: no need to be gentle with it.
+            settings.setdict(
+                {
+                    "AUTOTHROTTLE_ENABLED": False,
+                    "DOWNLOAD_DELAY": 0,
+                    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                    "GONGWEN_RETRY_BACKOFF": 0.05,
+                },
+                priority="project",
+            )
+        if redis_url := settings.get("GONGWEN_REDIS_URL"):
+            settings.setdict(
+                {
+                    "SCHEDULER": "gongwen.crawlers.distributed.RedisScheduler",
+                    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                    "REDIS_URL": redis_url,
+                },
+                priority="project",
+            )

@@ -11,10 +11,10 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from gongwen.crawlers.registry import get_source, load_sources
-from gongwen.crawlers.sampleweb.render import PAGES_DIR
 from gongwen.pipelines.release import DATASETS
 
 WORKDIR_HELP = "where captures, the ledger, logs and the built site go (default: build)"
+# No default for --sample-pages here: the sample web is imported only by the commands that serve it.
 PAGES_HELP = "the sample web's page files (default: crawlers/sampleweb/pages)"
 DATASET_HELP = "the dataset folder, holding dataset.toml and its versions (default: datasets/notices)"
 REDIS_HELP = (
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     run_p = commands.add_parser("run", help="crawl → release → site, on the sample web unless --live")
     run_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
-    run_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
+    run_p.add_argument("--sample-pages", type=Path, help=PAGES_HELP)
     run_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     run_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
     run_p.add_argument("--force", action="store_true", help=FORCE_HELP)
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     crawl_p = commands.add_parser("crawl", help="crawl sources (all unless named) into WARC captures")
     crawl_p.add_argument("sources", nargs="*", help="source ids from crawlers/sources.toml")
     crawl_p.add_argument("--live", action="store_true", help="crawl the real sites instead of the sample web")
-    crawl_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
+    crawl_p.add_argument("--sample-pages", type=Path, help=PAGES_HELP)
     crawl_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     crawl_p.add_argument("--resume", action="store_true", help="go on with the latest crawl (after a kill)")
     crawl_p.add_argument("--crawl-id", default="", help="the crawl's id (default: now, UTC)")
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     serve_p = commands.add_parser("sample-web", help="serve the sample web on 127.0.0.1 until interrupted")
     serve_p.add_argument("--port", type=int, default=8765)
-    serve_p.add_argument("--sample-pages", type=Path, default=PAGES_DIR, help=PAGES_HELP)
+    serve_p.add_argument("--sample-pages", type=Path, help=PAGES_HELP)
 
     commands.add_parser("schema", help="write schema/<version>/notice.schema.json from the model")
 
@@ -167,9 +167,10 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _sample_web(args: argparse.Namespace) -> int:
+    from gongwen.crawlers.sampleweb.render import PAGES_DIR
     from gongwen.crawlers.sampleweb.server import SampleWebServer
 
-    server = SampleWebServer(args.port, args.sample_pages)
+    server = SampleWebServer(args.port, args.sample_pages or PAGES_DIR)
     print(f"sample web on {server.origin}; crawl it: GONGWEN_REPLAY={server.origin} scrapy crawl <source>")
     try:
         server.serve_forever()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 import sys
@@ -16,12 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.utils.project import get_project_settings
+from scrapy.settings import Settings
 
 from gongwen.crawlers.capture import Fetch
 from gongwen.crawlers.registry import Source, load_sources
-from gongwen.crawlers.sampleweb.render import PAGES_DIR
-from gongwen.crawlers.sampleweb.server import SampleWebServer
+from gongwen.pipelines.collector import rare_collections
 from gongwen.pipelines.ledger import Counts, write_ledger
 from gongwen.pipelines.read.resolve import SourceCrawl, read_source
 from gongwen.pipelines.read.warc import latest_crawl
@@ -29,6 +27,7 @@ from gongwen.pipelines.release import DATASETS, Dataset, GateClosed, Published, 
 from gongwen.pipelines.schema import ROOT
 
 console = Console(stderr=True)
+SETTINGS_MODULE = "gongwen.crawlers.settings"  # the Scrapy project's settings, as scrapy.cfg names them
 
 
 @dataclass(frozen=True)
@@ -55,9 +54,13 @@ class Workdir:
 
 
 @contextmanager
-def sample_web(port: int = 0, pages_dir: Path = PAGES_DIR) -> Iterator[str]:
-    """Serve the sample web on 127.0.0.1 for the duration; yields its origin."""
-    server = SampleWebServer(port, pages_dir).start()
+def sample_web(port: int = 0, pages_dir: Path | None = None) -> Iterator[str]:
+    """Serve the sample web (from ``pages_dir``, default its own pages) on 127.0.0.1 for the duration;
+    yields its origin. Imported here: only the commands that crawl it load it."""
+    from gongwen.crawlers.sampleweb.render import PAGES_DIR  # noqa: PLC0415
+    from gongwen.crawlers.sampleweb.server import SampleWebServer  # noqa: PLC0415
+
+    server = SampleWebServer(port, pages_dir or PAGES_DIR).start()
     try:
         yield server.origin
     finally:
@@ -78,22 +81,30 @@ class Job:
     previous: str = ""
 
 
-def crawl(sources: list[Source], workdir: Workdir, replay: str, job: Job = Job()) -> None:
-    """Crawl the sources in this process, with one progress bar per source.
+def crawl_settings(workdir: Workdir, replay: str, job: Job) -> Settings:
+    """The crawl's Scrapy settings: the project's (crawlers.settings), with the replay origin, the
+    captures folder, the crawl id, the Redis URL and the earlier captures given as settings, where
+    ``scrapy crawl`` takes them from the environment. What they switch on is decided from them when
+    the crawl starts (crawlers.settings.Switches), as it is for ``scrapy crawl``."""
+    settings = Settings()
+    settings.setmodule(SETTINGS_MODULE, priority="project")
+    given = {
+        "GONGWEN_REPLAY": replay,
+        "GONGWEN_CAPTURES": str(workdir.captures),
+        "GONGWEN_CRAWL_ID": job.crawl_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        "GONGWEN_REDIS_URL": job.redis,
+        "GONGWEN_PREVIOUS_CAPTURES": job.previous,
+        "LOG_FILE": str(workdir.crawl_log),
+        "LOG_FILE_APPEND": False,
+    }
+    settings.setdict(given, priority="project")
+    return settings
 
-    The crawler's settings are read from crawlers.settings, which takes the replay origin, the
-    captures folder, the crawl id and the Redis URL from the environment, as ``scrapy crawl`` does.
-    """
-    os.environ["SCRAPY_SETTINGS_MODULE"] = "gongwen.crawlers.settings"
-    os.environ["GONGWEN_REPLAY"] = replay
-    os.environ["GONGWEN_CAPTURES"] = str(workdir.captures)
-    os.environ["GONGWEN_CRAWL_ID"] = job.crawl_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    os.environ["GONGWEN_REDIS_URL"] = job.redis
-    os.environ["GONGWEN_PREVIOUS_CAPTURES"] = job.previous
-    settings = get_project_settings()
+
+def crawl(sources: list[Source], workdir: Workdir, replay: str, job: Job = Job()) -> None:
+    """Crawl the sources in this process, with one progress bar per source."""
+    settings = crawl_settings(workdir, replay, job)
     workdir.root.mkdir(parents=True, exist_ok=True)
-    settings.set("LOG_FILE", str(workdir.crawl_log))
-    settings.set("LOG_FILE_APPEND", value=False)
     process = CrawlerProcess(settings)
     handlers: list[object] = []  # Scrapy holds signal handlers weakly: keep them alive here
     columns = (
@@ -148,25 +159,23 @@ def read_captures(sources: list[Source], workdir: Workdir) -> list[SourceCrawl]:
 def release(
     sources: list[Source], workdir: Workdir, dataset_folder: Path, *, force: bool = False
 ) -> tuple[Published, Counts]:
-    """Publish the latest crawls of the dataset's sources, unless the publish gate closes (exit 1)."""
+    """Publish the latest crawls of the dataset's sources, unless the publish gate closes (exit 1).
+
+    The pages read live until the release ends: the cycle collector runs rarely meanwhile."""
     dataset = Dataset.load(dataset_folder)
-    crawls = read_captures([s for s in sources if s.id in dataset.source_ids], workdir)
-    # The pages read live until the release ends: frozen, the garbage collector stops walking them
-    # (100,000 notices) each time the release makes more objects.
-    gc.freeze()
-    outcomes = [o for c in crawls for o in c.outcomes]
-    write_ledger(workdir.ledger, outcomes)
-    counts = Counts.of(outcomes)
-    try:
-        published = release_crawls(dataset, crawls, force=force)
-    except GateClosed as closed:
-        for problem in closed.problems:
-            console.print(f"[bold red]publish gate:[/] {problem}", soft_wrap=True)
-        log = _shown(dataset.log_path)
-        message = f"no version published, latest unchanged (logged in {log}; --force publishes anyway)"
-        raise SystemExit(message) from closed
-    finally:
-        gc.unfreeze()
+    with rare_collections():
+        crawls = read_captures([s for s in sources if s.id in dataset.source_ids], workdir)
+        outcomes = [o for c in crawls for o in c.outcomes]
+        write_ledger(workdir.ledger, outcomes)
+        counts = Counts.of(outcomes)
+        try:
+            published = release_crawls(dataset, crawls, force=force)
+        except GateClosed as closed:
+            for problem in closed.problems:
+                console.print(f"[bold red]publish gate:[/] {problem}", soft_wrap=True)
+            log = _shown(dataset.log_path)
+            message = f"no version published, latest unchanged (logged in {log}; --force publishes anyway)"
+            raise SystemExit(message) from closed
     for problem in published.forced:
         console.print(f"[bold red]FORCED past the publish gate:[/] {problem}", soft_wrap=True)
     return published, counts
@@ -192,10 +201,11 @@ def crawl_sources(
     workdir: Workdir,
     *,
     live: bool,
-    pages_dir: Path = PAGES_DIR,
+    pages_dir: Path | None = None,
     job: Job = Job(),
 ) -> None:
-    """Crawl the real sites when live, else the sample web rendered from ``pages_dir``."""
+    """Crawl the real sites when live, else the sample web rendered from ``pages_dir`` (default: its own
+    pages)."""
     if live:
         crawl(sources, workdir, replay="", job=job)
     else:
@@ -208,7 +218,7 @@ def run(
     *,
     live: bool = False,
     dataset_folder: Path = DATASETS / "notices",
-    pages_dir: Path = PAGES_DIR,
+    pages_dir: Path | None = None,
     force: bool = False,
 ) -> Counts:
     """Crawl every source (the sample web unless live), release, build the site; print where."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +17,23 @@ from gongwen.crawlers.sampleweb.server import SampleWebServer
 from gongwen.pipelines.notice import Notice, notice_id, sha256_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def real_page() -> Callable[[str], Path]:
+    """A real captured page by its file name in ../shared/real-pages (its MANIFEST.md says where each
+    comes from); the test is skipped when ../shared or the page is absent. The one way tests reach
+    ../shared: its files are read where they are, never copied into the repository."""
+    folder = ROOT.parent / "shared" / "real-pages"
+
+    def page(name: str) -> Path:
+        path = folder / name
+        if not path.is_file():
+            pytest.skip(f"real page {path} not available")
+        return path
+
+    return page
 
 
 @pytest.fixture(scope="session")

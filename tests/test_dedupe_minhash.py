@@ -7,8 +7,8 @@ import pytest
 from datasketch import MinHash
 
 from gongwen.pipelines.dedupe import minhash
+from gongwen.pipelines.dedupe.comparable import SHINGLE, codepoints, comparable, overlap, window_hashes
 from gongwen.pipelines.dedupe.minhash import NUM_PERM, SEED, candidate_pairs, estimated_similarity, signatures
-from gongwen.pipelines.dedupe.text import SHINGLE, codepoints, comparable, overlap, window_hashes
 from tests.test_dedupe import ALTERED_BODY, BODY, LESHAN_BODY
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,6 @@ from gongwen.pipelines.extract import Extracted, NotAPage, read_page
 from gongwen.pipelines.normalise.text import normalise_line, strip_pinyin_glosses, to_simplified
 
 SAMPLE_PAGES = Path(__file__).resolve().parents[1] / "crawlers" / "sampleweb" / "pages"
-REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "real-pages"
 COMPARED = ("title", "doc_number", "written_date", "published_date", "index_number", "issuing_agency",
             "doc_type", "genre", "addressees", "script")
 CHROME = (
@@ -142,11 +142,11 @@ def test_a_gb18030_copy_reads_the_same_as_the_utf8_page(name: str) -> None:
 # ---------------------------------------------------------------- real pages (not in the repository)
 
 
-def _real(name: str, url: str) -> Extracted:
-    path = REAL_PAGES / name
-    if not path.exists():
-        pytest.skip(f"real page {path} not available")
-    return read_page(path.read_bytes(), url)
+RealPage = Callable[[str], Path]  # the conftest fixture real_page
+
+
+def _real(real_page: RealPage, name: str, url: str) -> Extracted:
+    return read_page(real_page(name).read_bytes(), url)
 
 
 GOVCN_707 = ("govcn_zhengce_content_guoling707_fragment.html",
@@ -220,13 +220,13 @@ REAL_BODIES: dict[tuple[str, str], tuple[str, str, int]] = {  # first line, last
     [(page, field) for page, fields in REAL_EXPECTED.items() for field in fields],
     ids=lambda v: v[0].split("_")[0] if isinstance(v, tuple) else v,
 )
-def test_real_page_field(page: tuple[str, str], field: str) -> None:
-    assert getattr(_real(*page), field) == REAL_EXPECTED[page][field]
+def test_real_page_field(real_page: RealPage, page: tuple[str, str], field: str) -> None:
+    assert getattr(_real(real_page, *page), field) == REAL_EXPECTED[page][field]
 
 
 @pytest.mark.parametrize("page", list(REAL_BODIES), ids=lambda v: v[0].split("_")[0])
-def test_real_page_body_is_the_notice_text_only(page: tuple[str, str]) -> None:
-    x = _real(*page)
+def test_real_page_body_is_the_notice_text_only(real_page: RealPage, page: tuple[str, str]) -> None:
+    x = _real(real_page, *page)
     first, last, at_least = REAL_BODIES[page]
     lines = x.body_text.split("\n")
     assert lines[0] == first
@@ -235,24 +235,23 @@ def test_real_page_body_is_the_notice_text_only(page: tuple[str, str]) -> None:
     assert not [word for word in CHROME if word in x.body_text]
 
 
-def test_real_govcn_order_keeps_the_signature_and_drops_the_order_head() -> None:
-    lines = _real(*GOVCN_707).body_text.split("\n")
+def test_real_govcn_order_keeps_the_signature_and_drops_the_order_head(real_page: RealPage) -> None:
+    lines = _real(real_page, *GOVCN_707).body_text.split("\n")
     assert lines[1:3] == ["总理 李克强", "2018年12月18日"]
     assert "中华人民共和国国务院令" not in lines
     assert "第707号" not in lines
 
 
-def test_real_trs_list_page_is_not_a_notice() -> None:
+def test_real_trs_list_page_is_not_a_notice(real_page: RealPage) -> None:
     """A column's list page holds links to notices, not a notice: it is refused with the reason."""
-    if not (REAL_PAGES / HANDAN_LIST[0]).exists():
-        pytest.skip("real page not available")
+    body = real_page(HANDAN_LIST[0]).read_bytes()
     with pytest.raises(NotAPage, match=r"^a list page: 1 link\(s\) to other pages and page navigation"):
-        _real(*HANDAN_LIST)
+        read_page(body, HANDAN_LIST[1])
 
 
 @pytest.mark.parametrize("page", [GOVCN_707, WANZAI, ZJ_FGW], ids=lambda v: v[0].split("_")[0])
-def test_real_page_in_gb18030_reads_the_same(page: tuple[str, str]) -> None:
-    x = _real(*page)
-    text = (REAL_PAGES / page[0]).read_text(encoding="utf-8")
+def test_real_page_in_gb18030_reads_the_same(real_page: RealPage, page: tuple[str, str]) -> None:
+    x = _real(real_page, *page)
+    text = real_page(page[0]).read_text(encoding="utf-8")
     copy = re.sub(r"charset=([\"']?)utf-8", r"charset=\1gbk", text, flags=re.IGNORECASE).encode("gb18030")
     assert asdict(read_page(copy, page[1])) == asdict(x)

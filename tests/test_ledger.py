@@ -12,10 +12,10 @@ from warcio.warcwriter import WARCWriter
 
 from gongwen.crawlers.capture import HEAD, Fetch, FetchOutcome, Kind, ledger_line
 from gongwen.crawlers.sampleweb.render import NOT_FOUND, PAGES_DIR, render_notice
-from gongwen.pipelines.read import readings
 from gongwen.pipelines.dedupe.match import page_signatures
 from gongwen.pipelines.dedupe.minhash import NUM_PERM
 from gongwen.pipelines.ledger import Outcome
+from gongwen.pipelines.read import readings
 from gongwen.pipelines.read.resolve import resolve
 from gongwen.pipelines.read.warc import Crawl
 

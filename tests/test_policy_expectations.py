@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongwen.crawlers.sampleweb.render import PAGES_DIR
-from gongwen.pipelines.policy.scoring import (
+from bench.policy_scoring import (
     Tally,
     fold,
     load_expected,
@@ -18,6 +17,7 @@ from gongwen.pipelines.policy.scoring import (
     score_targets,
     score_tasks,
 )
+from gongwen.crawlers.sampleweb.render import PAGES_DIR
 
 EXPECTATIONS = Path(__file__).resolve().parent / "policy_expectations"
 FILES = sorted(EXPECTATIONS.glob("*/*.toml"))

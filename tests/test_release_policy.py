@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.policy_scoring import fold, load_expected
 from gongwen.crawlers.sampleweb.render import PAGES_DIR, load_page
 from gongwen.pipelines.notice import Notice
-from gongwen.pipelines.policy.scoring import fold, load_expected
 from gongwen.pipelines.release import Dataset, publish
 from tests.conftest import ROOT, Run, make_notice
 from tests.test_e2e import page_id

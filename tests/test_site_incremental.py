@@ -28,7 +28,7 @@ from gongwen.pipelines.release import publish
 from gongwen.pipelines.site import listing
 from gongwen.pipelines.site.browse import KeptRows, browse_value_pages
 from gongwen.pipelines.site.markup import HtmlPage
-from gongwen.pipelines.site.page_cache import code_fingerprint, read_kept, set_aside, write_pages
+from gongwen.pipelines.site.page_cache import read_kept, rendering_fingerprint, set_aside, write_pages
 from gongwen.pipelines.site.release_data import LISTINGS, load_release, verified, version_files
 from gongwen.pipelines.site.shells import CONTENT_MARK, SHELL, TITLE_MARK, OutsidePage, Shell
 from tests.conftest import make_notice
@@ -234,7 +234,7 @@ def test_a_release_read_again_parses_only_the_lines_it_has_not_kept(
     assert {n["id"] for n in again.notices} == {MEISHAN.id, GOVCN.id, SHANDONG.id, HOSTILE_NOTICE.id}
     assert "body_text" in again.filled[SHANDONG.id]
     assert "body_text" not in again.notices[0]
-    kept = read_kept(cache / LISTINGS, code_fingerprint())
+    kept = read_kept(cache / LISTINGS, rendering_fingerprint())
     assert sorted(kept) == sorted(again.digests.values())  # the listings of this release only
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gongwen.pipelines.site.listing import without_body
-from gongwen.pipelines.site.rows import NO_ROWS, SPAN, NoticeRows, notice_rows
+from gongwen.pipelines.site.notice_rows import NO_ROWS, SPAN, NoticeRows, notice_rows
 
 A, B, C = "0123456789abcdef", "fedcba9876543210", "00000000000000aa"
 TRICKY = [

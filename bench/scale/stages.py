@@ -59,11 +59,13 @@ def generate_next(work: str, new: str, seed: str) -> Result:
 def extract(work: str) -> Result:
     """Extract and validate: every source's latest crawl read into notices and ledger outcomes, every
     page read (no readings kept from an earlier run)."""
+    from gongwen.pipelines.collector import rare_collections
     from gongwen.pipelines.ledger import Counts
     from gongwen.pipelines.read.resolve import read_source
 
     _forget_readings(work)
-    crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
+    with rare_collections():  # as ``gongwen release`` reads them (pipelines.run.release)
+        crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
     counts = Counts.of([o for c in crawls for o in c.outcomes])
     return {"notices": sum(len(c.notices) for c in crawls), "summary": counts.summary()}
 

@@ -22,8 +22,8 @@ from datetime import date, datetime
 from functools import cache
 
 from gongwen.crawlers.registry import Source
+from gongwen.pipelines.dedupe.comparable import comparable
 from gongwen.pipelines.dedupe.match import Facts
-from gongwen.pipelines.dedupe.text import comparable
 from gongwen.pipelines.dedupe.titles import same_issuer
 from gongwen.pipelines.notice import Notice
 

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from gongwen.crawlers.registry import Source
 from gongwen.pipelines.dedupe.canonical import Rank, issuers, rank
+from gongwen.pipelines.dedupe.comparable import SHINGLE, Overlap, comparable, overlap
 from gongwen.pipelines.dedupe.identity import assign_ids
 from gongwen.pipelines.dedupe.match import Matching, match
 from gongwen.pipelines.dedupe.model import Copy, DedupeResult, KnownCopy, NoticeGroup
-from gongwen.pipelines.dedupe.text import SHINGLE, Overlap, comparable, overlap
 from gongwen.pipelines.notice import Notice, notice_id
 
 # A copy differs materially from the canonical text when more shingles differ than two isolated

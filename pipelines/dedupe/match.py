@@ -30,8 +30,8 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
+from gongwen.pipelines.dedupe.comparable import comparable
 from gongwen.pipelines.dedupe.minhash import NUM_PERM, candidate_pairs, estimated_similarity, signatures
-from gongwen.pipelines.dedupe.text import comparable
 from gongwen.pipelines.dedupe.titles import TitleFacts, same_issuer, subject, title_facts, title_similarity
 from gongwen.pipelines.normalise.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
 from gongwen.pipelines.normalise.text import CJK, to_simplified

@@ -1,7 +1,7 @@
 """MinHash signatures of many texts at once, and LSH banding into candidate pairs.
 
 The signatures are datasketch's: the same permutations (``MinHash(num_perm, seed).permutations``,
-scheme affine32) over the 32-bit shingle hashes of text.window_hashes, so
+scheme affine32) over the 32-bit shingle hashes of comparable.window_hashes, so
 ``datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int)`` updated with those hashes holds
 the same values. They are computed with numpy over thousands of texts per call instead of one
 Python object per text: one pass over all shingles of a chunk per permutation.
@@ -15,7 +15,7 @@ import numpy as np
 from datasketch import MinHash
 from numpy.typing import NDArray
 
-from gongwen.pipelines.dedupe.text import SHINGLE, codepoints, window_hashes
+from gongwen.pipelines.dedupe.comparable import SHINGLE, codepoints, window_hashes
 
 NUM_PERM = 128
 SEED = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongwen.pipelines.dedupe.text import comparable
+from gongwen.pipelines.dedupe.comparable import comparable
 
 _ABOUT = "关于"
 _FORWARD = re.compile(r"转发|批转")
@@ -15,7 +15,7 @@ _NUMBERS = re.compile(r"\d+")
 
 @dataclass(frozen=True, slots=True)
 class TitleFacts:
-    """A title in comparable form (text.comparable) and what it names."""
+    """A title in comparable form (comparable.comparable) and what it names."""
 
     text: str
     issuer: str | None  # the agency before 关于: 眉山市人民政府办公室关于… → 眉山市人民政府办公室

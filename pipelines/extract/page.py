@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from gongwen.pipelines.extract.agency import choose_agency, title_agency
+from gongwen.pipelines.extract.agency import Agency, choose_agency, title_agency
 from gongwen.pipelines.extract.body import body_lines, find_container
-from gongwen.pipelines.extract.decode import NotAPage, decode_page
-from gongwen.pipelines.extract.dom import BODY_MARK, lines_of, parse_html
+from gongwen.pipelines.extract.decode import Decoded, NotAPage, decode_page
+from gongwen.pipelines.extract.dom import BODY_MARK, Element, lines_of, parse_html
 from gongwen.pipelines.extract.fields import (
+    Titles,
     Validity,
     choose_doc_number,
     choose_title,
@@ -20,14 +22,20 @@ from gongwen.pipelines.extract.fields import (
     validity_of,
 )
 from gongwen.pipelines.extract.flags import Flag, doc_number_flag, encoding_flag, flag, spam_flag
-from gongwen.pipelines.extract.hostile import hidden_link_finding, remove_spam, title_mismatch, vocabulary
+from gongwen.pipelines.extract.hostile import (
+    Cleaned,
+    hidden_link_finding,
+    remove_spam,
+    title_mismatch,
+    vocabulary,
+)
 from gongwen.pipelines.extract.labels import collect, inline_pairs, meta_value, read_meta, structural_pairs
-from gongwen.pipelines.extract.letter import HEAD_LINES, addressees_of, signature_of, trim_head
+from gongwen.pipelines.extract.letter import HEAD_LINES, Signature, addressees_of, signature_of, trim_head
 from gongwen.pipelines.extract.links import attachments_of
-from gongwen.pipelines.extract.listing import not_a_notice
+from gongwen.pipelines.extract.list_pages import not_a_notice
 from gongwen.pipelines.extract.spam import spam_words, strip_words
 from gongwen.pipelines.normalise.dates import find_date
-from gongwen.pipelines.normalise.docnumber import find_doc_number, split_title_number
+from gongwen.pipelines.normalise.docnumber import DocNumber, find_doc_number, split_title_number
 from gongwen.pipelines.normalise.doctype import doc_type_of, genre_of
 from gongwen.pipelines.normalise.text import (
     detect_script,
@@ -90,6 +98,32 @@ def _clean(text: str) -> str:
 def read_page(body: bytes, url: str, content_type: str | None = None) -> Extracted:
     """Read one fetched page into Notice fields; raise NotAPage when it is not a readable HTML page or
     not a notice (a list page, an error page)."""
+    page = _parse(body, content_type)
+    text = _read_text(page)
+    x = _extracted(page, text, url)
+    if not (x.doc_number_raw or x.index_number or x.written_date):  # a notice shows one of them
+        reason = not_a_notice(page.root, page.decoded.text, x.title, text.cleaned.lines, page.outside)
+        if reason is not None:
+            raise NotAPage(reason)
+    x.quality_flags = _flags(page, text, x, url)
+    return x
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """A page parsed: its meta, its lines around the body container and the labelled values it shows."""
+
+    decoded: Decoded
+    root: Element
+    meta: dict[str, str]
+    site_name: str | None
+    above: list[str]  # its lines above the body container (all of them when it has none)
+    outside: list[str]  # its lines outside the container
+    body: list[str]  # the container's lines
+    labels: dict[str, str]
+
+
+def _parse(body: bytes, content_type: str | None) -> _Page:
     decoded = decode_page(body, content_type)
     root = parse_html(decoded.text)
     meta = read_meta(root)
@@ -100,11 +134,32 @@ def read_page(body: bytes, url: str, content_type: str | None = None) -> Extract
     outside = [line for line in page if line != BODY_MARK]
     raw_body = body_lines(container) if container is not None else []
     labels = collect(structural_pairs(root, skip) + inline_pairs(outside + raw_body[:HEAD_LINES]))
+    return _Page(decoded, root, meta, site_name, above, outside, raw_body, labels)
 
-    titles = titles_of(labels, meta, root)
-    printed_title = choose_title(titles, site_name, lambda t: spam_words(to_simplified(t)))
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """What the page says, in simplified Chinese whatever its script: its title and body freed of
+    injected words, its 文号, who issued it, and its other labelled values."""
+
+    titles: Titles
+    printed_title: str | None  # as printed, without a 文号 it carried
+    script: Literal["hans", "hant"]
+    simplified: Callable[[str], str]
+    raw_number: str | None  # the 文号 as printed: its row's, else the body's, the lines above or the title's
+    number: DocNumber | None  # raw_number read
+    placeholder: bool  # the 文号 row said 无/—/空 and the page shows none
+    labels: dict[str, str]  # the 文号 row aside
+    agency: Agency | None
+    signature: Signature
+    cleaned: Cleaned
+
+
+def _read_text(page: _Page) -> _Text:
+    titles = titles_of(page.labels, page.meta, page.root)
+    printed_title = choose_title(titles, page.site_name, lambda t: spam_words(to_simplified(t)))
     printed_title, number_in_title = split_title_number(printed_title)
-    head = trim_head(raw_body, printed_title)
+    head = trim_head(page.body, printed_title)
     printed_lines = [strip_pinyin_glosses(line) for line in head.lines]
     script = detect_script(f"{printed_title or ''}\n" + "\n".join(printed_lines))
     simplified = to_simplified if script == "hant" else _same  # text fields are always simplified
@@ -112,61 +167,70 @@ def read_page(body: bytes, url: str, content_type: str | None = None) -> Extract
     lines = [simplified(line) for line in printed_lines]
     signature = signature_of(lines)
     number_in_page = (
-        head.doc_number or find_doc_number("\n".join(above[-ABOVE_BODY_LINES:])) or number_in_title
+        head.doc_number or find_doc_number("\n".join(page.above[-ABOVE_BODY_LINES:])) or number_in_title
     )
-    raw_number, parsed, placeholder = choose_doc_number(labels.get("doc_number"), number_in_page)
-    labels = {key: simplified(value) for key, value in labels.items() if key != "doc_number"}
+    raw_number, parsed, placeholder = choose_doc_number(page.labels.get("doc_number"), number_in_page)
+    labels = {key: simplified(value) for key, value in page.labels.items() if key != "doc_number"}
     agency = choose_agency(
         (labels.get("issuer"), signature.agency, title_agency(title)),
-        (labels.get("publisher"), simplified(meta_value(meta, "publisher") or "")),
-        site_name,
+        (labels.get("publisher"), simplified(meta_value(page.meta, "publisher") or "")),
+        page.site_name,
     )
     cleaned = remove_spam(title, lines, agency.name if agency and agency.formal else None)
+    return _Text(
+        titles, printed_title, script, simplified, raw_number, parsed, placeholder, labels, agency, signature,
+        cleaned,
+    )
 
-    x = Extracted(
+
+def _extracted(page: _Page, text: _Text, url: str) -> Extracted:
+    """The Notice fields but its quality flags."""
+    labels, parsed, cleaned = text.labels, text.number, text.cleaned
+    return Extracted(
         title=cleaned.title,
         doc_number=parsed.normalised if parsed else None,
-        doc_number_raw=raw_number,
+        doc_number_raw=text.raw_number,
         doc_number_parts=parsed.parts() if parsed else None,
         index_number=_value(labels, "index_number"),
-        issuing_agency=agency.name if agency else None,
+        issuing_agency=text.agency.name if text.agency else None,
         doc_type=doc_type_of(cleaned.title, parsed.normalised if parsed else None)
         or doc_type_from_label(labels.get("doc_type")),
         genre=genre_of(cleaned.title),
-        written_date=first_date(labels.get("written_date")) or signature.signed,
-        published_date=first_date(labels.get("published_date"), meta_value(meta, "published_date"))
-        or _date_under_title(above, printed_title),
+        written_date=first_date(labels.get("written_date")) or text.signature.signed,
+        published_date=first_date(labels.get("published_date"), meta_value(page.meta, "published_date"))
+        or _date_under_title(page.above, text.printed_title),
         validity=validity_of(labels.get("validity")),
         topic=_clean(_value(labels, "topic") or "") or None,
         addressees=addressees_of(cleaned.lines),
         body_text="\n".join(cleaned.lines),
         attachments=[
-            {**a, "title": _clean(simplified(a["title"])) or a["url"]} for a in attachments_of(root, url)
+            {**a, "title": _clean(text.simplified(a["title"])) or a["url"]}
+            for a in attachments_of(page.root, url)
         ],
-        script=script,
+        script=text.script,
     )
-    if not (x.doc_number_raw or x.index_number or x.written_date):  # a notice shows one of them
-        reason = not_a_notice(root, decoded.text, x.title, cleaned.lines, outside)
-        if reason is not None:
-            raise NotAPage(reason)
 
-    found = cleaned.found | vocabulary({
+
+def _flags(page: _Page, text: _Text, x: Extracted, url: str) -> list[Flag]:
+    """What the page shows a reader should be warned of: a broken encoding, spam, a 文号 out of form, no
+    body, no date."""
+    titles, meta = text.titles, page.meta
+    found = text.cleaned.found | vocabulary({
         "<title>": titles.page, "the meta title": titles.meta, "the heading": titles.heading,
         "the meta keywords": meta.get("keywords"), "the meta description": meta.get("description"),
-        "the page's other text": " ".join(outside),
+        "the page's other text": " ".join(page.outside),
     })
     notes = [
-        *cleaned.notes,
-        hidden_link_finding(root, url),
-        title_mismatch(titles.shown(), (site_name or "", meta.get("columnname") or "")),
+        *text.cleaned.notes,
+        hidden_link_finding(page.root, url),
+        title_mismatch(titles.shown(), (page.site_name or "", meta.get("columnname") or "")),
     ]
     candidates = (
-        encoding_flag(decoded.replacements, decoded.encoding),
+        encoding_flag(page.decoded.replacements, page.decoded.encoding),
         spam_flag(found, [note for note in notes if note]),
-        doc_number_flag(raw_number, parsed, placeholder=placeholder),
+        doc_number_flag(text.raw_number, text.number, placeholder=text.placeholder),
         None if x.body_text else flag(FlagCode.EMPTY_BODY, "no body text found on the page"),
         None if x.written_date or x.published_date else flag(
             FlagCode.MISSING_DATE, "the page shows neither a 成文日期 nor a 发布日期"),
     )
-    x.quality_flags = [f for f in candidates if f is not None]
-    return x
+    return [f for f in candidates if f is not None]

@@ -1,7 +1,7 @@
 """The policy inside a notice: its tasks, targets, citations and agencies, read by rules (see read_policy)."""
 
 from gongwen.pipelines.policy.citations import link_citations
-from gongwen.pipelines.policy.read import read_policy
+from gongwen.pipelines.policy.notice_policy import read_policy
 from gongwen.pipelines.policy.records import (
     AgencyMention,
     AgencyName,

@@ -9,7 +9,8 @@ Not citations: the notice's own document (现将《…》印发给你们), a doc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from gongwen.pipelines.normalise.docnumber import parse_doc_number
 from gongwen.pipelines.normalise.text import CJK
@@ -47,53 +48,71 @@ def _own(title: str, notice: Notice) -> bool:
     return _key(title) in _key(notice.title)
 
 
+class _Cited(NamedTuple):
+    """What a line cites, before it is kept once: where it starts, as printed, its title and its 文号
+    (as printed, normalised)."""
+
+    start: int
+    text: str
+    title: str | None
+    number: tuple[str, str] | None
+
+
 def citations_of(notice: Notice, lines: list[str]) -> list[Citation]:
     """The documents the notice's body lines cite, each once, in order."""
     aliases = {_key(a) for line in lines for a in _ALIAS.findall(line)}
     found: list[Citation] = []
     seen: set[tuple[str, str]] = set()
-
-    def add(n: int, start: int, text: str, title: str | None, number: tuple[str, str] | None) -> None:
-        key = (_key(title or ""), number[1] if number else "")
-        if key in seen or (not number and any(k[0] == key[0] for k in seen)):
-            return
-        seen.add(key)
-        found.append(Citation(
-            id=record_id(notice.id, "citation", f"{n}:{start}"),
-            notice_id=notice.id,
-            line=n,
-            title=title,
-            doc_number=number[1] if number else None,
-            doc_number_raw=number[0] if number else None,
-            text=text,
-        ))
-
     for n, line in enumerate(lines):
-        planned_end = -1
-        covered: list[tuple[int, int]] = []
-        for m in _TITLE.finditer(line):
-            title = m["title"].strip()
-            planned = bool(_PLANNED.search(line[:m.start()])) or (
-                planned_end >= 0 and bool(_JOIN.match(line[planned_end:m.start()]))
-            )
-            if planned:
-                planned_end = m.end()
-            after = _BRACKET_AFTER.match(line[m.end():])
-            number = _doc_number_at(after["inside"].strip()) if after else None
-            end = m.end() + (after.end() if after and number else 0)
-            covered.append((m.start(), end))
-            if planned or _own(title, notice) or _key(title) in aliases:
+        titled, covered = _titles_cited(line, notice, aliases)
+        for start, text, title, number in [*titled, *_numbers_cited(line, notice, covered)]:
+            key = (_key(title or ""), number[1] if number else "")
+            if key in seen or (not number and any(k[0] == key[0] for k in seen)):
                 continue
-            add(n, m.start(), line[m.start():end], title, number)
-        for m in _DOC_NUMBER.finditer(line):
-            if any(s <= m.start() < e for s, e in covered):
-                continue
-            raw = _LEADING_WORDS.sub("", m.group(0))
-            parsed = parse_doc_number(raw)
-            if parsed and parsed.normalised != notice.doc_number:
-                start = m.start() + len(m.group(0)) - len(raw)
-                add(n, start, raw, None, (raw, parsed.normalised))
+            seen.add(key)
+            found.append(Citation(
+                id=record_id(notice.id, "citation", f"{n}:{start}"),
+                notice_id=notice.id,
+                line=n,
+                title=title,
+                doc_number=number[1] if number else None,
+                doc_number_raw=number[0] if number else None,
+                text=text,
+            ))
     return found
+
+
+def _titles_cited(line: str, notice: Notice, aliases: set[str]) -> tuple[list[_Cited], list[tuple[int, int]]]:
+    """The titles the line cites (with the 文号 in brackets after one), and where every title of it
+    and that 文号 stand, those it does not cite too: the documents it plans, its own, its short names."""
+    cited: list[_Cited] = []
+    covered: list[tuple[int, int]] = []
+    planned_end = -1
+    for m in _TITLE.finditer(line):
+        title = m["title"].strip()
+        planned = bool(_PLANNED.search(line[:m.start()])) or (
+            planned_end >= 0 and bool(_JOIN.match(line[planned_end:m.start()]))
+        )
+        if planned:
+            planned_end = m.end()
+        after = _BRACKET_AFTER.match(line[m.end():])
+        number = _doc_number_at(after["inside"].strip()) if after else None
+        end = m.end() + (after.end() if after and number else 0)
+        covered.append((m.start(), end))
+        if not (planned or _own(title, notice) or _key(title) in aliases):
+            cited.append(_Cited(m.start(), line[m.start():end], title, number))
+    return cited, covered
+
+
+def _numbers_cited(line: str, notice: Notice, covered: list[tuple[int, int]]) -> Iterator[_Cited]:
+    """The 文号 the line cites outside its titles (``covered``), but the notice's own."""
+    for m in _DOC_NUMBER.finditer(line):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        raw = _LEADING_WORDS.sub("", m.group(0))
+        parsed = parse_doc_number(raw)
+        if parsed and parsed.normalised != notice.doc_number:
+            yield _Cited(m.start() + len(m.group(0)) - len(raw), raw, None, (raw, parsed.normalised))
 
 
 class CitedDocuments:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from gongwen.pipelines.notice import Notice
 from gongwen.pipelines.policy.outline import Item
 from gongwen.pipelines.policy.records import Comparator, Target, record_id
-from gongwen.pipelines.policy.years import notice_year, phrase_before, plan_year, time_phrases
+from gongwen.pipelines.policy.years import TimePhrase, notice_year, phrase_before, plan_year, time_phrases
 
 _TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "分钟", "日", "天", "周")
 # Units, after an optional 万/亿 (2.5万公里, 1.2亿亩, 50亿单位).
@@ -155,6 +155,19 @@ def _excluded(masked: str, m: re.Match[str], clause_start: int, clause_end: int)
     )
 
 
+def _committed(before: str, level: tuple[str, Comparator | None] | None) -> bool:
+    """A level (``level``) or change verb right before the value, or an output verb before it in its
+    clause (``before``)."""
+    return level is not None or before.endswith(_CHANGE_VERBS) or any(verb in before for verb in OUTPUT_VERBS)
+
+
+def _cover(targets: list[Target], first: int, comparator: Comparator) -> None:
+    """The targets of a list from ``first`` on take the comparator that closes it, unless they have one."""
+    for i in range(first, len(targets)):
+        if targets[i].comparator == "equal":
+            targets[i] = targets[i].model_copy(update={"comparator": comparator})
+
+
 @dataclass(slots=True)
 class _Scan:
     """Where the scan of one paragraph is: what the previous values were."""
@@ -172,74 +185,115 @@ class _Scan:
         gap = masked[self.rejected_end:start].strip()
         return not gap.strip("、和及") or (gap.endswith(("、", "和", "及")) and len(gap) <= 12)
 
-
-def _paragraph_targets(ctx: _Context, n: int, line: str, task_id: str | None) -> list[Target]:
-    dated = _blank(_TITLES, line.translate(_WIDTH))  # “十四五” still dates what follows
-    masked = _blank(_QUOTES, dated)  # numbers in quotes and titles are names, not targets
-    phrases = time_phrases(dated, ctx.this_year)
-    goals = [g.start() for g in _GOAL_WORD.finditer(masked)]
-    starts = [0] + [b.end() for b in _CLAUSE_END.finditer(masked)]
-    scan = _Scan()
-    targets: list[Target] = []
-    for m in _NUMBER.finditer(masked):
-        clause_start = max(b for b in starts if b <= m.start())
-        next_end = _CLAUSE_END.search(masked, m.end())
-        clause_end = next_end.start() if next_end else len(masked)
-        if _excluded(masked, m, clause_start, clause_end) or scan.follows_rejected(
-            masked, clause_start, m.start()
-        ):
-            scan.rejected_end = m.end()
-            continue
-        before = masked[clause_start:m.start()]
-        level = _level_verb(before)
-        left_start = scan.accepted_end if scan.accepted_clause == clause_start else clause_start
-        between = masked[left_start:m.start()].strip()
-        in_list = left_start > clause_start and not between.strip("、和及")
-        # 达4000家，潜在独角兽企业2家以上 / 达17家以上、家庭农场290个以上: the list goes on
-        continues = (left_start > clause_start and between.startswith(("、", "和", "及"))) or (
-            scan.accepted_clause >= 0
-            and scan.accepted_clause == max((b for b in starts if b < clause_start), default=-1)
+    def listed(self, p: _Paragraph, clause_start: int, left_start: int, start: int) -> tuple[bool, bool]:
+        """Whether the value is a bare item of a list of targets (分别达到30%、85%), and whether it goes
+        on a list (达4000家，潜在独角兽企业2家以上 / 达17家以上、家庭农场290个以上)."""
+        between = p.masked[left_start:start].strip()
+        after_one = left_start > clause_start  # a target before it in its clause
+        goes_on = (after_one and between.startswith(("、", "和", "及"))) or (
+            self.accepted_clause >= 0 and self.accepted_clause == p.clause_before(clause_start)
         )
-        if not (
-            level is not None
-            or before.endswith(_CHANGE_VERBS)
-            or any(verb in before for verb in OUTPUT_VERBS)
-            or in_list
-            or continues
-        ):
-            continue
-        phrase = phrase_before(phrases, m.start())
+        return after_one and not between.strip("、和及"), goes_on
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    """A body line as the rules read it, and where it stands in the notice. In ``masked`` full-width
+    digits are half-width and quotes and titles blanked out, its positions still the line's."""
+
+    ctx: _Context
+    n: int  # the line's number
+    task_id: str | None
+    line: str
+    masked: str
+    phrases: list[TimePhrase]
+    goals: list[int]  # where its goal words start
+    starts: list[int]  # where its clauses start
+
+    @classmethod
+    def of(cls, ctx: _Context, n: int, line: str, task_id: str | None) -> _Paragraph | None:
+        """The line read; None when it holds no value (most lines)."""
+        dated = _blank(_TITLES, line.translate(_WIDTH))  # “十四五” still dates what follows
+        masked = _blank(_QUOTES, dated)  # numbers in quotes and titles are names, not targets
+        if _NUMBER.search(masked) is None:
+            return None
+        phrases = time_phrases(dated, ctx.this_year)
+        goals = [g.start() for g in _GOAL_WORD.finditer(masked)]
+        starts = [0] + [b.end() for b in _CLAUSE_END.finditer(masked)]
+        return cls(ctx, n, task_id, line, masked, phrases, goals, starts)
+
+    def clause(self, m: re.Match[str]) -> tuple[int, int]:
+        """Where the value's clause starts and ends."""
+        start = max(b for b in self.starts if b <= m.start())
+        next_end = _CLAUSE_END.search(self.masked, m.end())
+        return start, next_end.start() if next_end else len(self.masked)
+
+    def clause_before(self, clause_start: int) -> int:
+        """Where the clause before the one at ``clause_start`` starts; -1 when it is the first."""
+        return max((b for b in self.starts if b < clause_start), default=-1)
+
+    def to_come(self, m: re.Match[str], phrase: TimePhrase | None) -> bool:
+        """The value's year (``phrase``) is not past; and in news, 通报 and 决定 a goal word or a year
+        stands before it."""
         if phrase is not None and phrase.past:
-            continue
-        if ctx.needs_goal_word and not any(g < m.start() for g in goals) and not (phrase and phrase.explicit):
-            continue
-        after = line[m.end():clause_end]
-        indicator = _indicator(line[left_start:m.start()], after, level[0] if level else None)
-        indicator = indicator or scan.indicator
-        if not indicator:
-            continue
-        comparator = _comparator(level[1] if level else None, m)
-        if not in_list:
-            scan.list_from = len(targets)
-        elif m["suffix"]:  # a trailing 以上 covers the list: 分别达到30%、85%、90%以上
-            for i in range(scan.list_from, len(targets)):
-                if targets[i].comparator == "equal":
-                    targets[i] = targets[i].model_copy(update={"comparator": comparator})
-        scan.accepted_end, scan.accepted_clause, scan.indicator = m.end(), clause_start, indicator
-        targets.append(Target(
-            id=record_id(ctx.notice_id, "target", f"{n}:{m.start()}"),
-            notice_id=ctx.notice_id,
-            task_id=task_id,
-            line=n,
-            year=phrase.year if phrase else ctx.plan_year,
+            return False
+        named = phrase is not None and phrase.explicit
+        return not self.ctx.needs_goal_word or named or any(g < m.start() for g in self.goals)
+
+    def target(
+        self, m: re.Match[str], clause: tuple[int, int], phrase: TimePhrase | None, indicator: str,
+        comparator: Comparator,
+    ) -> Target:
+        return Target(
+            id=record_id(self.ctx.notice_id, "target", f"{self.n}:{m.start()}"),
+            notice_id=self.ctx.notice_id,
+            task_id=self.task_id,
+            line=self.n,
+            year=phrase.year if phrase else self.ctx.plan_year,
             year_raw=phrase.raw if phrase else None,
             indicator=indicator,
             value=float(m["v"]),
             value_max=float(m["v2"]) if m["v2"] else None,
             unit=m["unit"],
             comparator=comparator,
-            text=line[clause_start:clause_end].strip(),
-        ))
+            text=self.line[clause[0]:clause[1]].strip(),
+        )
+
+
+def _paragraph_targets(ctx: _Context, n: int, line: str, task_id: str | None) -> list[Target]:
+    """The targets of body line ``n``, in order."""
+    p = _Paragraph.of(ctx, n, line, task_id)
+    if p is None:
+        return []
+    scan = _Scan()
+    targets: list[Target] = []
+    for m in _NUMBER.finditer(p.masked):
+        clause_start, clause_end = p.clause(m)
+        if _excluded(p.masked, m, clause_start, clause_end) or scan.follows_rejected(
+            p.masked, clause_start, m.start()
+        ):
+            scan.rejected_end = m.end()
+            continue
+        before = p.masked[clause_start:m.start()]
+        level = _level_verb(before)
+        left_start = scan.accepted_end if scan.accepted_clause == clause_start else clause_start
+        in_list, continues = scan.listed(p, clause_start, left_start, m.start())
+        if not (_committed(before, level) or in_list or continues):
+            continue
+        phrase = phrase_before(p.phrases, m.start())
+        if not p.to_come(m, phrase):
+            continue
+        verb, verb_comparator = level or (None, None)
+        indicator = _indicator(line[left_start:m.start()], line[m.end():clause_end], verb) or scan.indicator
+        if not indicator:
+            continue
+        comparator = _comparator(verb_comparator, m)
+        if not in_list:
+            scan.list_from = len(targets)
+        elif m["suffix"]:  # a trailing 以上 covers the list: 分别达到30%、85%、90%以上
+            _cover(targets, scan.list_from, comparator)
+        scan.accepted_end, scan.accepted_clause, scan.indicator = m.end(), clause_start, indicator
+        targets.append(p.target(m, (clause_start, clause_end), phrase, indicator, comparator))
     return targets
 
 

@@ -11,10 +11,10 @@ move into the night's file. Files are written under another name and renamed, ne
 build leaves nothing half-written (at worst the same reading in two files; the newer file's is read).
 A notice's reading includes the policy rules' reading of it (pipelines.policy), as table rows.
 The next resolve takes the readings of the same records from those files and reads only the others.
-Any change to the code that reads a page (pipelines/read/pages.py and what it calls: the extractor, the
-normalisers, the policy rules, the text signatures of dedupe, the Notice model), the published
-schema, the libraries they use or the files' FORMAT changes the fingerprint, and every page is read
-again.
+Any change to the code that reads a page or keeps its reading (READING_CODE and every module it
+imports: the extractor, the normalisers, the policy rules, the text signatures of dedupe, the Notice
+model, this module), to the libraries they import or to the published schema changes the
+fingerprint (pipelines.fingerprint), and every page is read again.
 
 Each line but the first (``{"fingerprint": …}``) is ``<WARC record id> TAB N<notice JSON> TAB
 <MinHash signature of its text in base64> TAB <policy rows JSON>`` or ``<WARC record id> TAB
@@ -32,10 +32,10 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import IO
 
+from gongwen.pipelines.fingerprint import code_fingerprint
 from gongwen.pipelines.notice import SCHEMA_VERSION, VALIDATED, Notice
 from gongwen.pipelines.policy.rows import PolicyRows
 from gongwen.pipelines.schema import schema_path
@@ -81,24 +81,15 @@ class Read:
 
 Reading = Read | str  # a page read: its notice, or why it was quarantined
 
-_PIPELINES = Path(__file__).resolve().parent
-_READERS = (
-    "extract/*.py", "normalise/*.py", "policy/*.py", "dedupe/text.py", "dedupe/minhash.py", "notice.py",
-    "validate.py", "schema.py", "captures.py", "read.py",
-)
-FORMAT = 4  # of the readings files: any change to how this module writes or keeps them changes it
-_LIBRARIES = ("lxml", "opencc", "pydantic", "pydantic-core", "jsonschema", "warcio")
+# The code that reads a page and keeps its reading: these modules and all they import.
+READING_CODE = ("gongwen.pipelines.read.pages", "gongwen.pipelines.read.readings")
 
 
 @cache
 def fingerprint() -> str:
-    """sha256 of the code that reads a page, the published schema, the library versions and FORMAT."""
-    digest = hashlib.sha256()
-    for path in sorted(p for pattern in _READERS for p in _PIPELINES.glob(pattern)):
-        digest.update(path.relative_to(_PIPELINES).as_posix().encode() + b"\0" + path.read_bytes())
+    """sha256 of the code that reads a page (pipelines.fingerprint) and of the published schema."""
+    digest = hashlib.sha256(code_fingerprint(*READING_CODE).encode())
     digest.update(schema_path(SCHEMA_VERSION).read_bytes())
-    digest.update(" ".join(f"{name}={version(name)}" for name in _LIBRARIES).encode())
-    digest.update(f"format {FORMAT}".encode())
     return digest.hexdigest()
 
 

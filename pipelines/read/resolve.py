@@ -5,10 +5,8 @@ The read stage's entry point: the release reads the latest crawl of each source 
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,17 +43,13 @@ def resolve(crawl: Crawl, *, region: str | None = None, workers: int | None = No
     """
     fetches = crawl.fetches()
     wanted = {f.warc_record_id for f in fetches if f.kind == "detail" and f.warc_record_id}
-    with _frozen():
-        kept = earlier_readings(crawl.folder, wanted)
-    try:
-        unread = wanted - kept.readings.keys()
-        if workers is None:
-            workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
-        new = dict(read_pages(crawl.responses(unread, fetches), crawl.source_id, region, workers))
-        readings = keep_readings(crawl.folder, crawl.crawl_id, kept, new)
-        return _resolved(crawl, fetches, readings)
-    finally:
-        gc.unfreeze()
+    kept = earlier_readings(crawl.folder, wanted)
+    unread = wanted - kept.readings.keys()
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if len(unread) >= PARALLEL_FROM else 1
+    new = dict(read_pages(crawl.responses(unread, fetches), crawl.source_id, region, workers))
+    readings = keep_readings(crawl.folder, crawl.crawl_id, kept, new)
+    return _resolved(crawl, fetches, readings)
 
 
 def _resolved(crawl: Crawl, fetches: list[Fetch], readings: Mapping[str, Reading]) -> Resolved:
@@ -126,20 +120,3 @@ def read_source(captures: Path, source: Source) -> SourceCrawl:
         return SourceCrawl(source, None, [], [])
     read = resolve(crawl, region=source.region)
     return SourceCrawl(source, crawl.crawl_id, read.notices, read.outcomes, read.policies, read.signatures)
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """The garbage collector paused, and every object frozen when done (gc.freeze), until resolve
-    ends (gc.unfreeze, which unfreezes any frozen before too: a release freezes what it holds once
-    every crawl is read, pipelines.run). For the readings kept from earlier nights: 100,000 notices
-    made at once, which the collector would walk again and again, while they are made and after
-    (half the time of a night's read)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()

@@ -13,13 +13,13 @@ and which reading of which page each of its copies was: a document none of whose
 carried whole (release.settled).
 
 The digest covers the record's JSON, the region and how the policy was read; the code that writes the
-rows is FINGERPRINT (this package, dedupe, and what pipelines.read.readings fingerprints, the policy rules
-among it), and the sources are those the version was made with. The places are trusted only while the
-files have the size and modification time they had when their version was written. The keys of
-carried rows are not checked again: they were checked when their version was published, each is
-derived from its own notice's id (so a row of another notice cannot repeat it), and a carried row
-refers only to its notice and that notice's tasks, carried with it. Citations are carried as rows but
-linked again: what they cite can be any other notice.
+rows is fingerprinted (this package and every module it imports, the policy rules and dedupe among
+them: pipelines.fingerprint), and the sources are those the version was made with. The places are
+trusted only while the files have the size and modification time they had when their version was
+written. The keys of carried rows are not checked again: they were checked when their version was
+published, each is derived from its own notice's id (so a row of another notice cannot repeat it),
+and a carried row refers only to its notice and that notice's tasks, carried with it. Citations are
+carried as rows but linked again: what they cite can be any other notice.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from typing import BinaryIO, NamedTuple
 import numpy as np
 
 from gongwen.crawlers.registry import Source
+from gongwen.pipelines.fingerprint import code_fingerprint
 from gongwen.pipelines.policy.rows import Row
 from gongwen.pipelines.read.readings import fingerprint as readings_fingerprint
 from gongwen.pipelines.release.dataset import write_atomic
@@ -53,17 +54,18 @@ FILES = (*ROWS, "notices.json", "notices.ndjson")
 HISTORY = ("copies.csv", "versions.csv")  # a document's rows, by notice too
 KEPT = ".rows.npz"  # in the dataset folder, beside the versions: the places of the latest one
 WIDTH = 2 * len(FILES)  # a place: start and end in each of FILES, in that order
+HISTORY_WIDTH = 2 * len(HISTORY) + 2  # a notice's HistoryPlace, then the range of its pages
+_NO_HISTORY = (0,) * HISTORY_WIDTH  # a notice's until its copies are written
 UNREAD = bytes(16)  # the reading of a copy its version did not read (carried): never a page's
+RELEASE_CODE = "gongwen.pipelines.release"  # the code that makes a version: this package and all it imports
 
 
 @cache
 def fingerprint() -> str:
-    """sha256 of the code that makes a version's rows: this package, dedupe and what reads the pages."""
-    digest = hashlib.sha256(readings_fingerprint().encode())
-    here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *(here.parent / "dedupe").glob("*.py")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """sha256 of the code that makes a version's rows (this package and all it imports, what reads the
+    pages among it: pipelines.fingerprint) and of the schema the pages were read against."""
+    made = f"{readings_fingerprint()} {code_fingerprint(RELEASE_CODE)}"
+    return hashlib.sha256(made.encode()).hexdigest()
 
 
 def sources_digest(sources: Sequence[Source]) -> str:
@@ -88,6 +90,22 @@ class Note(NamedTuple):
     attachments: int
 
 
+class HistoryPlace(NamedTuple):
+    """Where a document's rows lie in copies.csv and in versions.csv (HISTORY)."""
+
+    copies_start: int
+    copies_end: int
+    versions_start: int
+    versions_end: int
+
+    def moved(self, copies: int, versions: int) -> HistoryPlace:
+        """The same rows, ``copies`` bytes further in copies.csv and ``versions`` in versions.csv."""
+        return HistoryPlace(
+            self.copies_start + copies, self.copies_end + copies,
+            self.versions_start + versions, self.versions_end + versions,
+        )
+
+
 class Page(NamedTuple):
     """One copy of a document: its page, the reading it was made from (UNREAD when carried), and where
     its last_seen lies in the document's rows of copies.csv and of versions.csv (-1 when not read)."""
@@ -108,7 +126,7 @@ class Places:
     made: bytearray = field(default_factory=bytearray)  # 16 bytes a notice
     at: array[int] = field(default_factory=lambda: array("q"))  # WIDTH a notice
     notes: list[Note] = field(default_factory=list)
-    history: array[int] = field(default_factory=lambda: array("q"))  # 6 a notice: HISTORY's, then pages'
+    history: array[int] = field(default_factory=lambda: array("q"))  # HISTORY_WIDTH a notice
     pages: list[str] = field(default_factory=list)
     readings: bytearray = field(default_factory=bytearray)  # 16 bytes a page
     owner: array[int] = field(default_factory=lambda: array("q"))  # the index of the page's notice
@@ -124,14 +142,15 @@ class Places:
         self.made += made_from
         self.at.extend(at)
         self.notes.append(note)
-        self.history.extend((0, 0, 0, 0, 0, 0))
+        self.history.extend(_NO_HISTORY)
 
-    def add_history(self, notice_id: str, at: Sequence[int], pages: Sequence[Page]) -> None:
-        """The notice's rows in HISTORY (start and end in each) and its copies' pages."""
+    def add_history(self, notice_id: str, at: HistoryPlace, pages: Sequence[Page]) -> None:
+        """The notice's rows in HISTORY and its copies' pages."""
         i = self.index(notice_id)
         if i is None:
             raise ValueError(f"copies of {notice_id}, which is not a notice of the version")
-        self.history[6 * i : 6 * i + 6] = array("q", [*at, len(self.pages), len(self.pages) + len(pages)])
+        first, start = len(self.pages), HISTORY_WIDTH * i
+        self.history[start : start + HISTORY_WIDTH] = array("q", [*at, first, first + len(pages)])
         for p in pages:
             self.pages.append(p.page)
             self.readings += p.reading
@@ -143,23 +162,25 @@ class Places:
             self._index = {nid: i for i, nid in enumerate(self.ids)}
         return self._index.get(notice_id)
 
-    def find(self, notice_id: str) -> tuple[bytes, Sequence[int]] | None:
-        """What made the notice's rows, and where they are."""
-        i = self.index(notice_id)
-        if i is None:
-            return None
-        return self.made_by(i), self.at_of(i)
-
     def made_by(self, i: int) -> bytes:
         return bytes(self.made[16 * i : 16 * i + 16])
 
     def at_of(self, i: int) -> Sequence[int]:
         """Where the rows of the notice at index ``i`` are: start and end in each of FILES."""
-        return self.at[WIDTH * i : WIDTH * i + WIDTH]
+        return self.at[WIDTH * i : WIDTH * (i + 1)]
 
-    def history_of(self, i: int) -> Sequence[int]:
-        """Where its rows are in HISTORY: start and end in each."""
-        return self.history[6 * i : 6 * i + 4]
+    def starts_of(self, i: int) -> Sequence[int]:
+        """Where its bytes start in each of FILES."""
+        return self.at[WIDTH * i : WIDTH * (i + 1) : 2]
+
+    def ends_of(self, i: int) -> Sequence[int]:
+        """Where its bytes end in each of FILES."""
+        return self.at[WIDTH * i + 1 : WIDTH * (i + 1) : 2]
+
+    def history_of(self, i: int) -> HistoryPlace:
+        """Where its rows are in HISTORY."""
+        start = HISTORY_WIDTH * i
+        return HistoryPlace._make(self.history[start : start + 2 * len(HISTORY)])
 
     def document(self, pages: Sequence[tuple[str, bytes]]) -> int | None:
         """The notice whose copies were exactly these (page, reading) pairs, if one was."""
@@ -179,7 +200,8 @@ class Places:
         return bytes(self.readings[16 * k : 16 * k + 16])
 
     def _pages_of(self, i: int) -> range:
-        return range(self.history[6 * i + 4], self.history[6 * i + 5])
+        first = HISTORY_WIDTH * i + 2 * len(HISTORY)  # after its HistoryPlace
+        return range(self.history[first], self.history[first + 1])
 
     def copies_of(self, i: int) -> list[Page]:
         """The pages of the notice at index ``i``, in the order its rows list them."""
@@ -243,6 +265,15 @@ def _stat(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+class Spans(NamedTuple):
+    """A run of notices' bytes in the previous version: their rows in each of ROWS, and their lines
+    in notices.json (with the separators between them) and in notices.ndjson."""
+
+    rows: list[Span]
+    array: Span
+    lines: Span
+
+
 @dataclass
 class PreviousRows:
     """The previous version's files, open, to copy the rows of its unchanged notices from."""
@@ -257,22 +288,25 @@ class PreviousRows:
 
     def rows(self, notice_id: str, made_from: bytes) -> list[bytes] | None:
         """The notice's bytes in each of ROWS, when the previous version made them from the same."""
-        found = self.places.find(notice_id)
-        if found is None or found[0] != made_from:
+        i = self.places.index(notice_id)
+        if i is None or self.places.made_by(i) != made_from:
             return None
-        at = found[1]
-        return [self._read(name, at[2 * i], at[2 * i + 1]) for i, name in enumerate(ROWS)]
+        # ROWS are the first of FILES
+        at = zip(ROWS, self.places.starts_of(i), self.places.ends_of(i), strict=False)
+        return [self._read(name, start, end) for name, start, end in at]
 
-    def span(self, first: int, last: int) -> list[Span]:
-        """Where the notices at indices ``first`` to ``last`` are in each of FILES (between the lines
-        of notices.json, their separators)."""
-        start, end = self.places.at_of(first), self.places.at_of(last)
-        return [Span(self.files[name], start[2 * i], end[2 * i + 1]) for i, name in enumerate(FILES)]
+    def span(self, first: int, last: int) -> Spans:
+        """Where the notices at indices ``first`` to ``last`` are in each of FILES."""
+        at = zip(FILES, self.places.starts_of(first), self.places.ends_of(last), strict=True)
+        *rows, array, lines = (Span(self.files[name], start, end) for name, start, end in at)
+        return Spans(rows, array, lines)
 
     def history(self, first: int, last: int) -> tuple[bytes, bytes]:
         """The rows of the notices at indices ``first`` to ``last`` in copies.csv and versions.csv."""
         start, end = self.places.history_of(first), self.places.history_of(last)
-        return self._read(HISTORY[0], start[0], end[1]), self._read(HISTORY[1], start[2], end[3])
+        copies, versions = HISTORY
+        return (self._read(copies, start.copies_start, end.copies_end),
+                self._read(versions, start.versions_start, end.versions_end))
 
     def citations(self, notice_id: str) -> list[Row]:
         """The notice's citation rows in the previous version (cells as text; links to be made again),

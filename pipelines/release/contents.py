@@ -17,10 +17,10 @@ from gongwen.pipelines.policy.citations import CitedDocuments
 from gongwen.pipelines.policy.rows import POLICY_TABLES
 from gongwen.pipelines.policy.rows import Row as PolicyRow
 from gongwen.pipelines.read.readings import PolicyRef
-from gongwen.pipelines.release.carry import ROWS, Note, Places, PreviousRows, digest
+from gongwen.pipelines.release.carry import Note, Places, PreviousRows, digest
 from gongwen.pipelines.release.policy import KnownPolicies, cited, from_page, missing_documents, record_policy
 from gongwen.pipelines.release.settled import Settled
-from gongwen.pipelines.release.staging import JsonWriter, Staging, TableWriter
+from gongwen.pipelines.release.staging import JsonWriter, Span, Staging, TableWriter
 from gongwen.pipelines.release.tables import Record, Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
@@ -149,29 +149,34 @@ class _NoticeFiles:
         if (rows := before.rows(nid, made_from)) is None:
             self._cite(_encode(record, page, region, self.tables))
         else:
-            self.tables[0].carry(rows[0], rows[1], rows=[record])
-            for writer, data in zip(self.tables[1:], rows[2:], strict=True):
-                writer.carry(data)
+            self._carry_rows(rows, [record])
             self._cite(before.citations(nid))
         at = [at for pair in zip(start, self._positions(), strict=True) for at in pair]
         self.places.add(nid, made_from, [*at, *line_at], _note(record))
 
     def carry(self, run: Sequence[str], settled: Settled) -> None:
         """Settled documents whose bytes lie together in the previous version, copied at once."""
-        before = settled.before
-        chunks = before.span(settled.index(run[0]), settled.index(run[-1]))
+        before, first = settled.before, settled.index(run[0])
+        spans = before.span(first, settled.index(run[-1]))
         starts = self._positions()
-        keys = [{"id": nid, "source_id": settled.note(nid).source_id} for nid in run]
-        self.tables[0].carry(chunks[0], chunks[1], rows=keys)
-        for writer, data in zip(self.tables[1:], chunks[2 : len(ROWS)], strict=True):
-            writer.carry(data)
-        starts += self.json_lines.carry(chunks[-2], chunks[-1], len(run))
-        origin = before.places.at_of(settled.index(run[0]))
-        shift = [new - old for new, old in zip(starts, origin[::2], strict=True)]
+        self._carry_rows(spans.rows, [{"id": nid, "source_id": settled.note(nid).source_id} for nid in run])
+        starts += self.json_lines.carry(spans.array, spans.lines, len(run))
+        # each notice's start and end in a file move as far as the run's start in it did
+        moved = [new - old for new, old in zip(starts, before.places.starts_of(first), strict=True)]
+        by = [shift for shift in moved for _ in ("start", "end")]
         for nid in run:
-            at = [a + shift[k // 2] for k, a in enumerate(before.places.at_of(settled.index(nid)))]
+            at = [a + shift for a, shift in zip(before.places.at_of(settled.index(nid)), by, strict=True)]
             self.places.add(nid, settled.made(nid), at, settled.note(nid))
             self._cite(before.citations(nid))
+
+    def _carry_rows(self, rows: Sequence[bytes | Span], keys: Iterable[Row]) -> None:
+        """Rows encoded before, of a notice or a run of them: the bytes of each of ROWS. Only the keys
+        of the notices' own rows (``keys``) are checked (release.carry says why)."""
+        notices_csv, notices_excel, *others = rows
+        notices, *writers = self.tables
+        notices.carry(notices_csv, notices_excel, rows=keys)
+        for writer, data in zip(writers, others, strict=True):
+            writer.carry(data)
 
 
 def _encode(

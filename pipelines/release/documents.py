@@ -9,7 +9,7 @@ from datetime import datetime
 
 from gongwen.pipelines.dedupe import CopyRecord
 from gongwen.pipelines.notice import Notice, notice_id
-from gongwen.pipelines.release.carry import UNREAD, Page, Places
+from gongwen.pipelines.release.carry import UNREAD, HistoryPlace, Page, Places
 from gongwen.pipelines.release.settled import Settled
 from gongwen.pipelines.release.staging import Staging, TableWriter
 from gongwen.pipelines.release.tables import stamp
@@ -48,28 +48,23 @@ class Documents:
             texts_of[v.notice_id].append(v)
         with staging.table("copies") as copies, staging.table("versions") as versions:
             for run in self.settled.runs(sorted({*copies_of, *self.settled.ids()})):
-                start = [*copies.position(), *versions.position()]
-                if run[0] in self.settled:
-                    copy_rows, text_rows, documents = self.settled.history(run)
-                    copies.carry(copy_rows)
-                    versions.carry(text_rows)
-                    for nid, at, pages in documents:
-                        shifted = [at[0] + start[0], at[1] + start[0], at[2] + start[1], at[3] + start[1]]
-                        places.add_history(nid, shifted, pages)
+                if run[0] not in self.settled:  # a document made now, alone in its run
+                    (nid,) = run
+                    places.add_history(nid, *self._write(copies_of[nid], texts_of[nid], copies, versions))
                     continue
-                pages = self._write(copies_of[run[0]], texts_of[run[0]], copies, versions, start)
-                end = [*copies.position(), *versions.position()]
-                places.add_history(run[0], [start[0], end[0], start[1], end[1]], pages)
+                copies_at, versions_at = copies.position()[0], versions.position()[0]
+                copy_rows, text_rows, documents = self.settled.history(run)
+                copies.carry(copy_rows)
+                versions.carry(text_rows)
+                for nid, at, pages in documents:
+                    places.add_history(nid, at.moved(copies_at, versions_at), pages)
 
     def _write(
-        self,
-        document: list[CopyRecord],
-        texts: list[TextVersion],
-        copies: TableWriter,
-        versions: TableWriter,
-        start: list[int],
-    ) -> list[Page]:
-        """A document's rows; its pages, with where last_seen lies in the rows of those read."""
+        self, document: list[CopyRecord], texts: list[TextVersion], copies: TableWriter, versions: TableWriter
+    ) -> tuple[HistoryPlace, list[Page]]:
+        """A document's rows: where they are, and its pages, with where last_seen lies in the rows of
+        those read."""
+        copies_at, versions_at = copies.position()[0], versions.position()[0]
         copy_marks: dict[str, int] = {}
         for c in document:
             row = {
@@ -79,7 +74,7 @@ class Documents:
                 "differs": str(c.differs).lower(), "removed_from_source_at": stamp(c.removed_from_source_at),
             }
             if (page := notice_id(c.url)) in self.readings:
-                copy_marks[page] = copies.write_marked(row, "last_seen") - start[0]
+                copy_marks[page] = copies.write_marked(row, "last_seen") - copies_at
             else:
                 copies.write(row)
         text_marks: dict[str, int] = {}
@@ -90,10 +85,11 @@ class Documents:
             }
             newest = k + 1 == len(texts) or texts[k + 1].url != v.url
             if newest and (page := notice_id(v.url)) in copy_marks:
-                text_marks[page] = versions.write_marked(row, "last_seen") - start[1]
+                text_marks[page] = versions.write_marked(row, "last_seen") - versions_at
             else:
                 versions.write(row)
-        return [
+        place = HistoryPlace(copies_at, copies.position()[0], versions_at, versions.position()[0])
+        return place, [
             Page(page, self.readings[page], copy_marks[page], text_marks[page])
             if (page := notice_id(c.url)) in copy_marks else Page(page, UNREAD, -1, -1)
             for c in document

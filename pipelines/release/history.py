@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from gongwen.crawlers.registry import Source
-from gongwen.pipelines.dedupe import CopyRecord, NoticeGroup, dedupe
+from gongwen.pipelines.dedupe import CopyRecord, DedupeResult, NoticeGroup, dedupe
 from gongwen.pipelines.notice import FlagCode, Notice, QualityFlag, notice_id
 from gongwen.pipelines.release.carry import PreviousRows
 from gongwen.pipelines.release.changes import NoticeChanges, compare_notices
@@ -254,41 +254,23 @@ def assemble(
     evidence = _Evidence.of(crawls)
     settled = Settled(before, evidence.seen)
     result = dedupe(pages, sources, previous.copies, signatures, settled.document)
-    earlier: dict[str, list[TextVersion]] = defaultdict(list)
+    earlier: defaultdict[str, list[TextVersion]] = defaultdict(list)  # by page, oldest first
     for text in sorted(previous.versions(skip=settled), key=lambda t: t.first_seen):
         earlier[notice_id(text.url)].append(text)
 
     notices = [_record(group, by_source) for group in result.groups]
-    copies: list[CopyRecord] = []
-    versions: list[TextVersion] = []
-    readings: dict[str, bytes] = {}
-    live = [(group, copy) for group in result.groups for copy in group.copies]
-    for (group, copy), row in zip(live, result.copy_table(), strict=True):
-        page = notice_id(copy.url)
-        last_seen = max(row.last_seen, evidence.seen.get(page, row.last_seen))
-        copies.append(replace(row, last_seen=last_seen))
-        versions += _texts(earlier[page], copy.notice, group.id, last_seen)
-        readings[page] = reading(copy.notice)
-
+    copies, versions, readings = _read_now(result, evidence, earlier)
     live_pages = {notice_id(c.url) for c in copies}
     live_ids = {g.id for g in result.groups}
-    for row in previous.copies:
-        page = notice_id(row.url)
-        if page in live_pages or row.source_id not in by_source or row.notice_id in settled:
-            continue
-        kept = result.aliases.get(row.notice_id, row.notice_id)
-        removed = row.removed_from_source_at or evidence.removed_at(row)
-        copies.append(replace(row, notice_id=kept, canonical=row.canonical and kept not in live_ids,
-                              removed_from_source_at=removed))
-        versions += [replace(t, notice_id=kept) for t in earlier[page]]
-
-    carried = {c.notice_id for c in copies} - live_ids
-    by_page = {notice_id(c.url): c for c in copies}
-    for record in previous.full(carried):
-        if record["source_id"] in by_source:
-            own = by_page.get(notice_id(record["url"]))  # its canonical page's copy
-            removed = own.removed_from_source_at if own and own.notice_id == record["id"] else None
-            notices.append(Notice.model_validate({**record, "removed_from_source_at": removed}))
+    unread = [  # of sources still in the dataset, of documents not carried whole
+        row for row in previous.copies
+        if notice_id(row.url) not in live_pages and row.source_id in by_source
+        and row.notice_id not in settled
+    ]
+    kept_copies, kept_texts = _not_read_now(unread, result.aliases, live_ids, evidence, earlier)
+    copies += kept_copies
+    versions += kept_texts
+    notices += _carried({c.notice_id for c in copies} - live_ids, copies, previous, by_source)
 
     published = {n.id for n in notices}
     versions = [v for v in versions if v.notice_id in published]
@@ -299,6 +281,60 @@ def assemble(
         readings,
         settled,
     )
+
+
+def _read_now(
+    result: DedupeResult, evidence: _Evidence, earlier: defaultdict[str, list[TextVersion]]
+) -> tuple[list[CopyRecord], list[TextVersion], dict[str, bytes]]:
+    """The copies of the pages read now, last_seen when a crawl last found them; their texts so far
+    (``earlier``) and now; and the reading each was made from."""
+    copies: list[CopyRecord] = []
+    versions: list[TextVersion] = []
+    readings: dict[str, bytes] = {}
+    live = [(group, copy) for group in result.groups for copy in group.copies]
+    for (group, copy), row in zip(live, result.copy_table(), strict=True):
+        page = notice_id(copy.url)
+        last_seen = max(row.last_seen, evidence.seen.get(page, row.last_seen))
+        copies.append(replace(row, last_seen=last_seen))
+        versions += _texts(earlier[page], copy.notice, group.id, last_seen)
+        readings[page] = reading(copy.notice)
+    return copies, versions, readings
+
+
+def _not_read_now(
+    rows: Iterable[CopyRecord],
+    aliases: Mapping[str, str],
+    live_ids: Container[str],
+    evidence: _Evidence,
+    earlier: defaultdict[str, list[TextVersion]],
+) -> tuple[list[CopyRecord], list[TextVersion]]:
+    """The previous version's copies of pages not read now, and their texts: under the notice a
+    merged one went into (``aliases``), canonical no longer when that notice is read now
+    (``live_ids``), removed from their source when the crawl found them gone."""
+    copies: list[CopyRecord] = []
+    versions: list[TextVersion] = []
+    for row in rows:
+        kept = aliases.get(row.notice_id, row.notice_id)
+        removed = row.removed_from_source_at or evidence.removed_at(row)
+        copies.append(replace(row, notice_id=kept, canonical=row.canonical and kept not in live_ids,
+                              removed_from_source_at=removed))
+        versions += [replace(t, notice_id=kept) for t in earlier[notice_id(row.url)]]
+    return copies, versions
+
+
+def _carried(
+    ids: Collection[str], copies: Iterable[CopyRecord], previous: Previous, sources: Container[str]
+) -> list[Notice]:
+    """The notices ``ids``, none of whose pages was read now, as the previous version published them
+    (those of ``sources``), removed from their source when their canonical page's copy is."""
+    by_page = {notice_id(c.url): c for c in copies}
+    notices = []
+    for record in previous.full(ids):
+        if record["source_id"] in sources:
+            own = by_page.get(notice_id(record["url"]))  # its canonical page's copy
+            removed = own.removed_from_source_at if own and own.notice_id == record["id"] else None
+            notices.append(Notice.model_validate({**record, "removed_from_source_at": removed}))
+    return notices
 
 
 CopyFacts = set[tuple[str, bool, bool, bool, str | None]]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from gongwen.pipelines.notice import Notice, notice_id
-from gongwen.pipelines.release.carry import Note, Page, PreviousRows
+from gongwen.pipelines.release.carry import HistoryPlace, Note, Page, PreviousRows
 from gongwen.pipelines.release.tables import stamp
 
 STAMP = len("2026-01-01T00:00:00Z")
@@ -92,23 +92,23 @@ class Settled:
         if run:
             yield run
 
-    def history(self, run: Sequence[str]) -> tuple[bytes, bytes, list[tuple[str, list[int], list[Page]]]]:
+    def history(self, run: Sequence[str]) -> tuple[bytes, bytes, list[tuple[str, HistoryPlace, list[Page]]]]:
         """The rows of a run of documents in copies.csv and versions.csv, last_seen set to the night's;
-        and for each, where its rows are in those bytes (start and end in each) and its pages (whose
-        marks stay where they were: a time is as long as the one it replaces)."""
+        and for each, where its rows are in those bytes and its pages (whose marks stay where they
+        were: a time is as long as the one it replaces)."""
         places = self.before.places
         copies, versions = map(bytearray, self.before.history(self.index(run[0]), self.index(run[-1])))
         origin = places.history_of(self.index(run[0]))
         documents = []
         for nid in run:
             i, last_seen = self.found[nid]
-            start = places.history_of(i)
-            at = [start[0] - origin[0], start[1] - origin[0], start[2] - origin[2], start[3] - origin[2]]
+            at = places.history_of(i).moved(-origin.copies_start, -origin.versions_start)
             pages = places.copies_of(i)
             for page in pages:
                 now = last_seen[page.page].encode()
-                copies[at[0] + page.copy_mark : at[0] + page.copy_mark + STAMP] = now
-                text = slice(at[2] + page.text_mark, at[2] + page.text_mark + STAMP)
+                copy_at, text_at = at.copies_start + page.copy_mark, at.versions_start + page.text_mark
+                copies[copy_at : copy_at + STAMP] = now
+                text = slice(text_at, text_at + STAMP)
                 versions[text] = max(bytes(versions[text]), now)
             documents.append((nid, at, pages))
         return bytes(copies), bytes(versions), documents

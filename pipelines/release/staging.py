@@ -39,7 +39,7 @@ def file_facts(data: bytes) -> FileFacts:
     return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Bytes of a file written before (an earlier version's), to copy without reading them into
     Python: at 100,000 notices a version carries gigabytes of them."""

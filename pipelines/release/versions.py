@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from gongwen.crawlers.registry import Source, get_source
 from gongwen.pipelines.notice import Notice
-from gongwen.pipelines.release.carry import previous_rows
+from gongwen.pipelines.release.carry import Places, previous_rows
 from gongwen.pipelines.release.changelog import Summary, changes_md
-from gongwen.pipelines.release.changes import Bump, change_rows, judge, next_version
+from gongwen.pipelines.release.changes import Bump, NoticeChanges, change_rows, judge, next_version
 from gongwen.pipelines.release.contents import quality_rows, source_rows, write_notices
 from gongwen.pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
 from gongwen.pipelines.release.history import Previous, assemble, compare
 from gongwen.pipelines.release.package import descriptor
 from gongwen.pipelines.release.policy import KnownPolicies
 from gongwen.pipelines.release.staging import Staging
-from gongwen.pipelines.release.tables import utc_seconds
+from gongwen.pipelines.release.tables import Row, utc_seconds
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from gongwen.pipelines.read.resolve import SourceCrawl
@@ -109,15 +109,7 @@ def _publish(
             documents.write(staging, places)
             rows = change_rows(changes, earlier.full(set(changes.withdrawn)), records)
             quality = quality_rows(crawls)
-            counts = {
-                "notices": len(places),
-                "attachments": sum(note.attachments for note in places.notes),
-                "added": len(changes.added),
-                "updated": len(changes.updated),
-                "withdrawn": len(changes.withdrawn),
-                "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
-                "failed": sum(q["outcome"] == "failed" for q in quality),
-            }
+            counts = _counts(places, changes, quality)
             previous = latest.name if latest else None
             summary = Summary(dataset.name, version, previous, created, verdict, counts, forced)
             by_source = Counter(note.source_id for note in places.notes)
@@ -143,6 +135,19 @@ def _publish(
     places.save(dataset.folder, version, staging.folder, sources)
     _commit(dataset, version, staging, entry)
     return Published(version, dataset.folder / version, new=True, bump=verdict.bump, forced=tuple(forced))
+
+
+def _counts(places: Places, changes: NoticeChanges, quality: Sequence[Row]) -> dict[str, int]:
+    """What a version holds and what changed, as index.json and CHANGES.md count them."""
+    return {
+        "notices": len(places),
+        "attachments": sum(note.attachments for note in places.notes),
+        "added": len(changes.added),
+        "updated": len(changes.updated),
+        "withdrawn": len(changes.withdrawn),
+        "quarantined": sum(q["outcome"] == "quarantined" for q in quality),
+        "failed": sum(q["outcome"] == "failed" for q in quality),
+    }
 
 
 def _known_policies(crawls: Sequence[SourceCrawl]) -> KnownPolicies:

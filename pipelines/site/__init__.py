@@ -6,7 +6,8 @@ built (``shells``; kept between builds by ``page_cache``), copies the downloads 
 notice pages with Pagefind (``search_index``).
 ``pages`` (home, shared helpers), ``notice_page``, ``browse``, ``downloads``, ``feed``, ``quality``
 and ``reference`` (sources, schema) turn release data (``release_data``, whose notices ``listing``
-reads and keeps, ``history``, and ``policy`` and ``provenance``, whose tables ``rows`` reads by
-notice) into page text; ``markup`` is the only place that turns data into HTML. Every string that
-came from a scraped page is treated as hostile: it is escaped into raw HTML blocks, never put into Markdown.
+reads and keeps, ``version_changes``, and ``policy_pages`` and ``provenance``, whose tables
+``notice_rows`` reads by notice) into page text; ``markup`` is the only place that turns data into
+HTML. Every string that came from a scraped page is treated as hostile: it is escaped into raw HTML
+blocks, never put into Markdown.
 """

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from gongwen.pipelines.schema import SITE_URL
-from gongwen.pipelines.site.history import ADDED, UPDATED, WITHDRAWN, VersionChanges
 from gongwen.pipelines.site.markup import (
     block,
     esc,
@@ -20,6 +19,7 @@ from gongwen.pipelines.site.markup import (
 )
 from gongwen.pipelines.site.pages import NO_RELEASE, newest_first, notice_path
 from gongwen.pipelines.site.release_data import Record, Release, VersionFile, VersionInfo
+from gongwen.pipelines.site.version_changes import ADDED, UPDATED, WITHDRAWN, VersionChanges
 
 LISTED_PER_VERSION = 20  # notices named in a version's changelog; the changes file has them all
 PAGE = "downloads/"

@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from gongwen.pipelines.schema import SITE_URL
-from gongwen.pipelines.site.history import ADDED, VersionChanges
 from gongwen.pipelines.site.markup import clean
 from gongwen.pipelines.site.pages import newest_first, notice_path, text
 from gongwen.pipelines.site.release_data import Record, Release
+from gongwen.pipelines.site.version_changes import ADDED, VersionChanges
 
 FEED_ENTRIES = 500
 SUMMARY_CHARS = 200

@@ -20,11 +20,11 @@ from gongwen.pipelines.schema import SCHEMA_DIR
 from gongwen.pipelines.site.browse import FACETS, KeptRows, browse_pages, browse_value_pages
 from gongwen.pipelines.site.downloads import downloads_page
 from gongwen.pipelines.site.feed import atom_feed
-from gongwen.pipelines.site.history import Change, notice_history, version_changes
 from gongwen.pipelines.site.markup import HtmlPage
 from gongwen.pipelines.site.notice_page import NoticeInputs, notice_page
+from gongwen.pipelines.site.notice_rows import NoticeRows
 from gongwen.pipelines.site.pages import home_page, notice_path, search_page
-from gongwen.pipelines.site.policy import (
+from gongwen.pipelines.site.policy_pages import (
     LARGE,
     TARGETS_PAGE,
     PolicyRows,
@@ -37,8 +37,8 @@ from gongwen.pipelines.site.provenance import PROVENANCE_TABLES, Provenance, loa
 from gongwen.pipelines.site.quality import quality_page
 from gongwen.pipelines.site.reference import schema_page, sources_page
 from gongwen.pipelines.site.release_data import Release, load_release, published_schemas
-from gongwen.pipelines.site.rows import NoticeRows
 from gongwen.pipelines.site.shells import SHELL, OutsidePage, shell_markdown
+from gongwen.pipelines.site.version_changes import Change, notice_history, version_changes
 
 Write = Callable[[str, bytes], None]
 # The folders of the pages written outside mkdocs (pipelines/site/shells.py): each gets a shell page.
@@ -88,7 +88,7 @@ def generate(
 
 
 def read_ahead(folder: Path) -> tuple[Path, dict[str, NoticeRows | None]]:
-    """The large tables of a version's notice pages, by notice (pipelines/site/rows.py): what a build
+    """The large tables of a version's notice pages, by notice (pipelines/site/notice_rows.py): what a build
     reads in another process while mkdocs builds the other pages (post_build)."""
     tables = {name: policy_table(folder, name) for name in LARGE}
     return folder, tables | {name: provenance_table(folder, name) for name in PROVENANCE_TABLES}

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gongwen.pipelines.site.page_cache import code_fingerprint, read_kept, write_kept
+from gongwen.pipelines.site.page_cache import read_kept, rendering_fingerprint, write_kept
 
 LISTED = ("id", "source_id", "title", "doc_number", "doc_number_raw", "issuing_agency", "doc_type",
           "genre", "published_date", "written_date", "quality_flags")
@@ -68,11 +68,11 @@ def _string_end(line: bytes, start: int) -> int:
 
 class Listings:
     """The listings kept in ``path`` (none without one), by the sha256 of their line, under the code
-    that read them (page_cache.code_fingerprint). ``of`` parses a line not kept; ``save`` keeps the
+    that read them (page_cache.rendering_fingerprint). ``of`` parses a line not kept; ``save`` keeps the
     listings asked for since loading, and only those."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path, self.code = path, code_fingerprint()
+        self.path, self.code = path, rendering_fingerprint()
         self.kept: dict[bytes, Listing] = read_kept(path, self.code)
         self.used: dict[bytes, Listing] = {}
         self.shapes: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple for each set of fields

@@ -13,7 +13,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 from gongwen.crawlers.registry import Source
-from gongwen.pipelines.site.history import ADDED, UPDATED, WITHDRAWN, Change
 from gongwen.pipelines.site.markup import (
     EMPTY,
     HtmlPage,
@@ -26,9 +25,10 @@ from gongwen.pipelines.site.markup import (
     web_url,
 )
 from gongwen.pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
-from gongwen.pipelines.site.policy import NoticePolicy, notice_policy
+from gongwen.pipelines.site.policy_pages import NoticePolicy, notice_policy
 from gongwen.pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
 from gongwen.pipelines.site.release_data import Record
+from gongwen.pipelines.site.version_changes import ADDED, UPDATED, WITHDRAWN, Change
 
 # Pagefind filter names, shown as they are in the search page's filter panel.
 FILTER_YEAR, FILTER_AGENCY, FILTER_TYPE = "年份", "发文机关", "文种"

@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from gongwen.pipelines.fingerprint import code_fingerprint
 from gongwen.pipelines.site.shells import SHELL, OutsidePage, Shell, folder_of
 
-CODE = Path(__file__).resolve().parent  # pipelines/site: the code that renders the pages, but for …
-NOT_RENDERING = {"gen_pages.py", "page_cache.py", "post_build.py", "search_index.py"}  # … what runs builds
+# The code that renders pages and the listings they are made from: these modules and all they import.
+RENDERING_CODE = ("gongwen.pipelines.site.generate", "gongwen.pipelines.site.listing")
 log = logging.getLogger("mkdocs.hooks.post_build")
 
 
@@ -34,12 +35,10 @@ def cache_folder(site_dir: Path) -> Path:
     return site_dir.parent / ".site-cache"
 
 
-def code_fingerprint(*extra: str) -> bytes:
-    """A digest of the code that renders pages (this package, but for ``NOT_RENDERING``) and of
-    ``extra`` (e.g. the source registry as shown)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in CODE.rglob("*.py") if p.name not in NOT_RENDERING):
-        digest.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+def rendering_fingerprint(*extra: str) -> bytes:
+    """A digest of the code that renders pages (RENDERING_CODE: pipelines.fingerprint) and of ``extra``
+    (e.g. the source registry as shown)."""
+    digest = hashlib.sha256(code_fingerprint(*RENDERING_CODE).encode() + b"\0")
     for text in extra:
         digest.update(text.encode("utf-8") + b"\0")
     return digest.digest()

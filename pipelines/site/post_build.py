@@ -16,30 +16,33 @@ many notices there are. Only notice pages are read, and in them only the ``data-
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.base import LegacyConfig
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 
 from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.collector import rare_collections
 from gongwen.pipelines.site import search_index
 from gongwen.pipelines.site.browse import KeptRows
 from gongwen.pipelines.site.generate import OUTSIDE_FOLDERS, outside_pages, read_ahead
-from gongwen.pipelines.site.history import arrivals, version_changes
+from gongwen.pipelines.site.notice_rows import NoticeRows
 from gongwen.pipelines.site.page_cache import (
     cache_folder,
-    code_fingerprint,
     link,
     put_back,
+    rendering_fingerprint,
     set_aside,
     write_pages,
 )
@@ -51,15 +54,13 @@ from gongwen.pipelines.site.release_data import (
     load_release,
     verified,
 )
-from gongwen.pipelines.site.rows import NoticeRows
 from gongwen.pipelines.site.shells import Shell, add_to_sitemap
+from gongwen.pipelines.site.version_changes import arrivals, version_changes
 
 log = logging.getLogger("mkdocs.hooks.post_build")
-GC_YOUNG = 100_000  # new objects between two collections of the youngest generation (Python's default: 700)
 ROWS = "rows.marshal"  # in the cache folder: the rows of the value pages (browse.KeptRows)
 KEPT = (*OUTSIDE_FOLDERS, search_index.FOLDER)  # the site's folders kept across builds
-_checking: dict[Path, Future[dict[str, list[Any]]]] = {}  # site folder -> downloads being checked
-_reading: dict[Path, Future[tuple[Path, dict[str, NoticeRows | None]]]] = {}  # … -> tables being read
+BUILD = "gongwen/site-build"  # a build's own state (SiteBuild), among the build's plugins
 
 
 def copy_downloads(site_dir: Path, release: Release, cache: Path, known: dict[str, list[Any]]) -> int:
@@ -94,24 +95,9 @@ def latest_folder(dataset: Path) -> Path | None:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Before mkdocs: the kept folders set aside; the large tables of the notice pages read, then the
-    downloads checked, in another process while mkdocs builds the other pages (a thread hashing
-    gigabytes beside the build would slow it: they would take turns with the interpreter).
-
-    A build makes millions of small objects that live until it ends (a record, digests and rows per
-    notice), and Python's cycle collector would go through them all again and again (a third of a
-    night's build at 100,000 notices): it runs rarely in this process."""
-    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
-    site_dir = Path(config.site_dir)
-    cache = cache_folder(site_dir)
-    set_aside(site_dir, KEPT, cache / "aside")
-    dataset = dataset_folder(os.environ)
-    folder = latest_folder(dataset)
-    helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    if folder is not None and folder.is_dir():
-        _reading[site_dir] = helper.submit(read_ahead, folder)
-    _checking[site_dir] = helper.submit(check_downloads, dataset, cache)
-    helper.shutdown(wait=False)  # the work goes on; on_post_build waits for it
+    """Before mkdocs: this build's own state, made and kept among the build's plugins, which mkdocs
+    tells when the build ends, whether it succeeds or fails (SiteBuild)."""
+    config.plugins[BUILD] = SiteBuild(config)
 
 
 def _read_aside(
@@ -122,25 +108,65 @@ def _read_aside(
     return tables if folder == release.folder else None
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    site_dir = Path(config.site_dir)
-    cache = cache_folder(site_dir)
-    checked, reading = _checking.pop(site_dir), _reading.pop(site_dir, None)
-    release = load_release(dataset_folder(os.environ), cache)
-    pages: Mapping[str, str] = {}
-    searched: dict[str, str] = {}
-    places: dict[str, int] = {}
-    if release:
-        sources = load_sources()
-        fingerprint = code_fingerprint(repr(sources))
-        searched = search_digests(release, fingerprint, Shell.read(site_dir, "notices/"))
-        places = arrivals(version_changes(release), searched)
-        kept = KeptRows(cache / ROWS, fingerprint, release.digests)
-        written = outside_pages(release, sources, partial(_read_aside, reading, release), kept)
-        pages = write_pages(site_dir, written, OUTSIDE_FOLDERS, cache, fingerprint)
-        kept.save()
-    put_back(site_dir, [search_index.FOLDER], cache / "aside")
-    search_index.index_notices(site_dir, searched, cache / "search", places)
-    add_to_sitemap(site_dir, config.site_url or "", pages)
-    if release:  # last: the other process may still be checking the downloads
-        copy_downloads(site_dir, release, cache, checked.result())
+def _settle(work: list[Future[Any]]) -> None:
+    """The other process's work done or cancelled: shut down since on_pre_build, the process then ends."""
+    for future in work:
+        future.cancel()
+    wait(work)
+
+
+class SiteBuild(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
+    """One build, from on_pre_build to its end. The kept folders are set aside; the large tables of the
+    notice pages are read, then the downloads checked, in another process while mkdocs builds the other
+    pages (a thread hashing gigabytes beside the build would slow it: they would take turns with the
+    interpreter); the cycle collector runs rarely (pipelines.collector): a build makes millions of small
+    objects that live until it ends (a record, digests and rows per notice). The other process's work
+    and the collector's setting end with the build, in on_post_build or, when it fails, on_build_error."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.site_dir = Path(config.site_dir)
+        self.cache = cache_folder(self.site_dir)
+        self.dataset = dataset_folder(os.environ)
+        with ExitStack() as stack:
+            stack.enter_context(rare_collections())
+            set_aside(self.site_dir, KEPT, self.cache / "aside")
+            folder = latest_folder(self.dataset)
+            self.reading: Future[tuple[Path, dict[str, NoticeRows | None]]] | None = None
+            helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            try:
+                if folder is not None and folder.is_dir():
+                    self.reading = helper.submit(read_ahead, folder)
+                self.checking = helper.submit(check_downloads, self.dataset, self.cache)
+            finally:
+                # Shut down at once: its process ends when its work is done, rather than stay a fork
+                # of this one (each page this process then writes would be copied) until the build ends.
+                helper.shutdown(wait=False)
+            stack.callback(_settle, [self.checking, *([self.reading] if self.reading else [])])
+            self.ending = stack.pop_all()
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """After mkdocs: the pages kept out of it written, the notice pages indexed for search, the
+        downloads copied."""
+        with self.ending:
+            site_dir, cache = self.site_dir, self.cache
+            release = load_release(self.dataset, cache)
+            pages: Mapping[str, str] = {}
+            searched: dict[str, str] = {}
+            places: dict[str, int] = {}
+            if release:
+                sources = load_sources()
+                fingerprint = rendering_fingerprint(repr(sources))
+                searched = search_digests(release, fingerprint, Shell.read(site_dir, "notices/"))
+                places = arrivals(version_changes(release), searched)
+                kept = KeptRows(cache / ROWS, fingerprint, release.digests)
+                written = outside_pages(release, sources, partial(_read_aside, self.reading, release), kept)
+                pages = write_pages(site_dir, written, OUTSIDE_FOLDERS, cache, fingerprint)
+                kept.save()
+            put_back(site_dir, [search_index.FOLDER], cache / "aside")
+            search_index.index_notices(site_dir, searched, cache / "search", places)
+            add_to_sitemap(site_dir, config.site_url or "", pages)
+            if release:  # last: the other process may still be checking the downloads
+                copy_downloads(site_dir, release, cache, self.checking.result())
+
+    def on_build_error(self, *, error: Exception) -> None:  # noqa: ARG002 (mkdocs' signature)
+        self.ending.close()

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from gongwen.crawlers.registry import Source
 from gongwen.pipelines.site.markup import EMPTY, clean, esc, esc_or_empty, external_link, table
+from gongwen.pipelines.site.notice_rows import NoticeRows, notice_rows
 from gongwen.pipelines.site.release_data import Record
-from gongwen.pipelines.site.rows import NoticeRows, notice_rows
 
 NO_LONGER_THERE = "不再在来源网站上 / no longer on the source site"
 
@@ -60,7 +60,7 @@ class NoticeProvenance:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The copies and texts of the notices of a release, by notice (pipelines/site/rows.py): read for
+    """The copies and texts of the notices of a release, by notice (pipelines/site/notice_rows.py): read for
     the pages rendered; their digests say whether a page's copies or texts changed. None where the
     release has no such tables. When a crawl last found a copy or a text (``last_seen``) is in no
     page, so not in the digests either: it changes for every notice every night."""

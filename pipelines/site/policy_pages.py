@@ -25,9 +25,9 @@ from gongwen.pipelines.site.markup import (
     slug,
     table,
 )
+from gongwen.pipelines.site.notice_rows import NoticeRows, notice_rows
 from gongwen.pipelines.site.pages import NO_RELEASE, notice_path, text
 from gongwen.pipelines.site.release_data import Record, Release, resource_rows
-from gongwen.pipelines.site.rows import NoticeRows, notice_rows
 
 TARGETS_PAGE = "browse/targets/"
 COMPARATORS = {
@@ -53,12 +53,12 @@ def _by(rows: Sequence[Record], key: str) -> dict[str, list[Record]]:
 
 
 POLICY_TABLES = ("tasks", "targets", "citations", "agencies")
-LARGE = ("tasks", "agencies")  # cut by notice as bytes (pipelines/site/rows.py); the others parsed whole
+LARGE = ("tasks", "agencies")  # cut by notice as bytes (site/notice_rows.py); the others parsed whole
 
 
 @dataclass(frozen=True)
 class PolicyRows:
-    """The policy resources of a release, by notice (pipelines/site/rows.py): each notice's rows are
+    """The policy resources of a release, by notice (pipelines/site/notice_rows.py): each notice's rows are
     read for its page only; their digests say whether its policy section changed."""
 
     tables: dict[str, NoticeRows]  # by resource name (POLICY_TABLES)

@@ -20,7 +20,7 @@ from typing import Any
 from gongwen.crawlers.registry import get_source
 from gongwen.crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page, render_notice
 from gongwen.pipelines.normalise.text import to_simplified
-from gongwen.pipelines.policy.read import read_policy
+from gongwen.pipelines.policy.notice_policy import read_policy
 from gongwen.pipelines.policy.records import Policy, Target, Task
 from gongwen.pipelines.read.validate import build_notice
 
