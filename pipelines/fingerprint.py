@@ -64,7 +64,7 @@ def imported(roots: Iterable[str], packages: Mapping[str, Path], libraries: set[
         if name in found or path is None:
             continue
         found[name] = path.read_bytes()
-        for target in _imports(found[name]):
+        for target in imports_of(found[name]):
             if target.split(".")[0] != NAMESPACE:
                 if target.split(".")[0] not in sys.stdlib_module_names:
                     libraries.add(target.split(".")[0])
@@ -80,7 +80,7 @@ def _packages_of(name: str) -> list[str]:
 
 
 @cache
-def _imports(source: bytes) -> tuple[str, ...]:
+def imports_of(source: bytes) -> tuple[str, ...]:
     """The absolute module names a module's source imports, anywhere in it; for ``from m import n``,
     both ``m`` and ``m.n`` (``n`` may be a module)."""
     names: list[str] = []

@@ -50,7 +50,7 @@ def test_a_helper_moved_into_a_new_module_is_part_of_it(stage: str, tree: dict[s
 
 
 def test_a_module_imported_inside_a_function_is_part_of_the_fingerprint(tree: dict[str, Path]) -> None:
-    page = tree["gongwen.pipelines"] / "read" / "pages.py"
+    page = tree["gongwen.pipelines"] / "read" / "batches.py"
     later = "\n\ndef later() -> None:\n    from gongwen.pipelines.site import feed\n"
     page.write_text(page.read_text() + later)
     assert "gongwen.pipelines.site.feed" in imported(READING_CODE, tree, set())

@@ -82,7 +82,7 @@ class Read:
 Reading = Read | str  # a page read: its notice, or why it was quarantined
 
 # The code that reads a page and keeps its reading: these modules and all they import.
-READING_CODE = ("gongwen.pipelines.read.pages", "gongwen.pipelines.read.readings")
+READING_CODE = ("gongwen.pipelines.read.batches", "gongwen.pipelines.read.readings")
 
 
 @cache

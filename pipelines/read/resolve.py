@@ -14,7 +14,7 @@ from gongwen.crawlers.capture import Fetch
 from gongwen.crawlers.registry import Source
 from gongwen.pipelines.ledger import Outcome, OutcomeName
 from gongwen.pipelines.notice import Notice
-from gongwen.pipelines.read.pages import read_pages
+from gongwen.pipelines.read.batches import read_pages
 from gongwen.pipelines.read.readings import PolicyRef, Read, Reading, earlier_readings, keep_readings
 from gongwen.pipelines.read.warc import Crawl, latest_crawl
 
