@@ -44,6 +44,7 @@ def fingerprint_of(roots: Iterable[str], packages: Mapping[str, Path]) -> str:
     return digest.hexdigest()
 
 
+@cache
 def _version(library: str) -> str:
     """The installed version of the distribution that provides an import name."""
     try:
@@ -60,16 +61,16 @@ def imported(roots: Iterable[str], packages: Mapping[str, Path], libraries: set[
     todo += [parent for name in todo for parent in _packages_of(name)]
     while todo:
         name = todo.pop()
-        path = _file(name, packages)
+        path = module_file(name, packages)
         if name in found or path is None:
             continue
         found[name] = path.read_bytes()
         for target in imports_of(found[name]):
-            if target.split(".")[0] != NAMESPACE:
-                if target.split(".")[0] not in sys.stdlib_module_names:
-                    libraries.add(target.split(".")[0])
-                continue
-            todo += [target, *_packages_of(target)]
+            top = target.split(".")[0]
+            if top == NAMESPACE:
+                todo += [target, *_packages_of(target)]
+            elif top not in sys.stdlib_module_names:
+                libraries.add(top)
     return found
 
 
@@ -104,7 +105,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
-def _file(name: str, packages: Mapping[str, Path]) -> Path | None:
+def module_file(name: str, packages: Mapping[str, Path]) -> Path | None:
     """The file of a gongwen module, or None when ``name`` is no module (a function, a class)."""
     for package, folder in packages.items():
         if name == package or name.startswith(f"{package}."):
@@ -115,10 +116,13 @@ def _file(name: str, packages: Mapping[str, Path]) -> Path | None:
     return None
 
 
+def modules_in(package: str, folder: Path) -> list[str]:
+    """The names of the modules in a package's folder: the package, its modules and its subpackages'."""
+    modules = (p.relative_to(folder).with_suffix("").parts for p in sorted(folder.rglob("*.py")))
+    return [".".join([package, *(parts[:-1] if parts[-1] == "__init__" else parts)]) for parts in modules]
+
+
 def _with_submodules(name: str, packages: Mapping[str, Path]) -> list[str]:
     """A module, or a package with every module in it."""
-    path = _file(name, packages)
-    if path is None or path.name != "__init__.py":
-        return [name]
-    modules = (p.relative_to(path.parent).with_suffix("").parts for p in sorted(path.parent.rglob("*.py")))
-    return [".".join([name, *(parts[:-1] if parts[-1] == "__init__" else parts)]) for parts in modules]
+    path = module_file(name, packages)
+    return modules_in(name, path.parent) if path is not None and path.name == "__init__.py" else [name]

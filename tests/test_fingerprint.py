@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongwen.pipelines.fingerprint import PACKAGES, fingerprint_of, imported
+from gongwen.pipelines.fingerprint import PACKAGES, fingerprint_of, imported, module_file
 from gongwen.pipelines.read.readings import READING_CODE
 from gongwen.pipelines.release.carry import RELEASE_CODE
 from gongwen.pipelines.site.page_cache import RENDERING_CODE
@@ -26,11 +26,6 @@ def tree(tmp_path: Path) -> dict[str, Path]:
     return copies
 
 
-def _module_file(tree: dict[str, Path], module: str) -> Path:
-    package = next(p for p in tree if module.startswith(f"{p}."))
-    return tree[package].joinpath(*module.removeprefix(package).split(".")[1:]).with_suffix(".py")
-
-
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_helper_moved_into_a_new_module_is_part_of_it(stage: str, tree: dict[str, Path]) -> None:
     """A helper moved out of a module the stage uses into a new module, anywhere in the packages: the
@@ -41,7 +36,8 @@ def test_a_helper_moved_into_a_new_module_is_part_of_it(stage: str, tree: dict[s
     before = fingerprint_of(roots, tree)
     (tree["gongwen.pipelines"] / "moved_helper.py").write_text("def helper() -> int:\n    return 1\n")
     assert fingerprint_of(roots, tree) == before, "a module nobody imports is not part of it"
-    used = _module_file(tree, user)
+    used = module_file(user, tree)
+    assert used is not None
     used.write_text(used.read_text() + "\nfrom gongwen.pipelines.moved_helper import helper  # noqa\n")
     moved = fingerprint_of(roots, tree)
     assert moved != before

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from gongwen.pipelines.fingerprint import PACKAGES, imports_of
+from gongwen.pipelines.fingerprint import PACKAGES, imports_of, module_file, modules_in
 
 # The stages after the crawl, in the order data flows through them.
 STAGES = ("read", "dedupe", "release", "site")
@@ -16,13 +16,8 @@ AGAINST_THE_FLOW = {("gongwen.pipelines.read.batches", "gongwen.pipelines.dedupe
 
 def _modules() -> dict[str, bytes]:
     """Every module of the namespace, by name, with its source."""
-    found = {}
-    for package, folder in PACKAGES.items():
-        for path in folder.rglob("*.py"):
-            parts = path.relative_to(folder).with_suffix("").parts
-            name = ".".join([package, *(parts[:-1] if parts[-1] == "__init__" else parts)])
-            found[name] = path.read_bytes()
-    return found
+    names = [m for package, folder in PACKAGES.items() for m in modules_in(package, folder)]
+    return {name: path.read_bytes() for name in names if (path := module_file(name, PACKAGES))}
 
 
 def _stage(module: str) -> str | None:

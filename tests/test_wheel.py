@@ -18,6 +18,7 @@ import pytest
 
 from gongwen.crawlers.sampleweb.render import PAGES_DIR, render_notice
 from gongwen.pipelines.extract import read_page
+from gongwen.pipelines.fingerprint import modules_in
 from tests.conftest import ROOT
 
 PACKAGED = ("crawlers", "pipelines")
@@ -41,11 +42,6 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp / "installed"
 
 
-def _modules(folder: Path, package: str) -> list[str]:
-    modules = (p.relative_to(folder).with_suffix("").parts for p in folder.rglob("*.py"))
-    return sorted(".".join([package, *(m[:-1] if m[-1] == "__init__" else m)]) for m in modules)
-
-
 def test_the_wheel_holds_only_the_gongwen_namespace(wheel: Path) -> None:
     tops = {p.name for p in wheel.iterdir() if not p.name.endswith(".dist-info")}
     assert tops == {"gongwen"}
@@ -57,7 +53,8 @@ def test_the_wheel_holds_only_the_gongwen_namespace(wheel: Path) -> None:
 @pytest.mark.parametrize("name", PACKAGED)
 def test_every_module_and_data_file_of_the_repository_is_in_the_wheel(wheel: Path, name: str) -> None:
     """A package folder missing from pyproject.toml's list would be left out of the wheel silently."""
-    assert _modules(wheel / "gongwen" / name, f"gongwen.{name}") == _modules(ROOT / name, f"gongwen.{name}")
+    package = f"gongwen.{name}"
+    assert modules_in(package, wheel / "gongwen" / name) == modules_in(package, ROOT / name)
     if name == "crawlers":
         data = ["sources.toml", *(p.relative_to(ROOT / name).as_posix() for p in PAGES_DIR.rglob("*.toml"))]
         assert all((wheel / "gongwen" / name / d).is_file() for d in data)
@@ -76,7 +73,7 @@ def test_the_wheel_imports_and_runs_beside_other_packages_named_crawlers_and_pip
         (others / name / "__init__.py").write_text(f"raise ImportError('someone else\\'s {name}')\n")
     page = tmp_path / "page.html"
     page.write_bytes(render_notice("sc_meishan", next(PAGES_DIR.glob("sc_meishan/*.toml"))))
-    modules = [m for name in PACKAGED for m in _modules(ROOT / name, f"gongwen.{name}")]
+    modules = [m for name in PACKAGED for m in modules_in(f"gongwen.{name}", ROOT / name)]
     modules = [m for m in modules if m not in NOT_IMPORTABLE]
     script = f"""
 import importlib, sys
@@ -85,6 +82,7 @@ for module in {modules!r}:
     assert importlib.import_module(module).__file__.startswith({str(wheel)!r}), module
 assert not {{"crawlers", "pipelines"}} & set(sys.modules), "a top-level crawlers or pipelines was imported"
 from gongwen.pipelines.extract import read_page
+from gongwen.pipelines.fingerprint import modules_in
 print(read_page(open({str(page)!r}, "rb").read(), "https://www.ms.gov.cn/info/1046/1.htm").title)
 """
     result = subprocess.run(
