@@ -9,6 +9,8 @@ from scrapy.settings import BaseSettings
 BOT_NAME = "gongwen"
 SPIDER_MODULES = ["gongwen.crawlers.spiders"]
 NEWSPIDER_MODULE = "gongwen.crawlers.spiders"
+# Sources without a spider module of their own get one made from crawlers/sources.toml.
+SPIDER_LOADER_CLASS = "gongwen.crawlers.spiders.loader.RegistrySpiderLoader"
 
 # Identify ourselves, with a page that says who we are and how to reach us.
 GONGWEN_CONTACT_URL = os.environ.get("GONGWEN_CONTACT_URL", "https://gongwen.github.io/gongwen/about/")

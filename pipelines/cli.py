@@ -50,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     merge_p.add_argument("workers", nargs="+", type=Path, help="the processes' captures folders")
     merge_p.add_argument("--into", type=Path, default=Path("build/captures"), help="default: build/captures")
 
-    release_p = commands.add_parser("release", help="read the latest captures and publish a dataset version")
+    release_help = "read the latest captures of the sources crawled in the workdir; publish a dataset version"
+    release_p = commands.add_parser("release", help=release_help)
     release_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     release_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
     release_p.add_argument("--force", action="store_true", help=FORCE_HELP)
@@ -59,9 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     site_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     site_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
 
-    parse_p = commands.add_parser("parse", help="read one saved HTML page and print its Notice as JSON")
-    parse_p.add_argument("file", type=Path)
-    parse_p.add_argument("--url", help="the page's URL (default: a placeholder under .invalid)")
+    _add_reading_commands(commands)
+    _add_sources_command(commands)
 
     serve_p = commands.add_parser("sample-web", help="serve the sample web on 127.0.0.1 until interrupted")
     serve_p.add_argument("--port", type=int, default=8765)
@@ -83,11 +83,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         "release": _release,
         "site": _site,
         "parse": _parse,
+        "list-page": _list_page,
+        "sources": _sources_check,
         "sample-web": _sample_web,
         "schema": _schema,
         "validate": _validate,
     }[args.command]
     return handler(args)
+
+
+def _add_reading_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``parse`` and ``list-page``: what gongwen reads on one saved page."""
+    parse_p = commands.add_parser("parse", help="read one saved HTML page and print its Notice as JSON")
+    parse_p.add_argument("file", type=Path)
+    parse_p.add_argument("--url", help="the page's URL (default: a placeholder under .invalid)")
+
+    list_help = "read one saved list page or list API answer; print the notices and next pages it links to"
+    list_p = commands.add_parser("list-page", help=list_help)
+    list_p.add_argument("file", type=Path)
+    list_p.add_argument("--url", required=True, help="the page's real URL (links are resolved against it)")
+    list_p.add_argument("--family", help="the CMS family to read it as (default: detected, else generic)")
+
+
+def _add_sources_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``sources check``: the canary an operator runs before the nightly crawl."""
+    sources_p = commands.add_parser("sources", help="the source registry: check the sources before a crawl")
+    sources_commands = sources_p.add_subparsers(dest="sources_command", required=True)
+    check_help = "fetch each source's first list page and first notice page; say whether it still works"
+    check_p = sources_commands.add_parser("check", help=check_help)
+    check_p.add_argument("sources", nargs="*", help="source ids (default: all)")
+    check_p.add_argument("--live", action="store_true", help="check the real sites instead of the sample web")
+    check_p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    check_p.add_argument("--sample-pages", type=Path, help=PAGES_HELP)
+    check_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -129,9 +157,15 @@ def _merge_captures(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from gongwen.pipelines.run import Workdir, release
+    from gongwen.pipelines.run import Workdir, crawled_sources, release
 
-    published, counts = release(load_sources(), Workdir(args.workdir), args.dataset, force=args.force)
+    workdir = Workdir(args.workdir)
+    sources = crawled_sources(workdir)
+    if not sources:
+        print(f"gongwen release: no crawl in {workdir.captures}, nothing to read: no version published",
+              file=sys.stderr)
+        return 1
+    published, counts = release(sources, workdir, args.dataset, force=args.force)
     print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
     print(counts.summary())
     return 0
@@ -164,6 +198,56 @@ def _parse(args: argparse.Namespace) -> int:
         return 2 if message.startswith("not a notice page") else 1
     print(json.dumps(notice.model_dump(mode="json"), ensure_ascii=False, indent=2))
     return 0
+
+
+def _list_page(args: argparse.Namespace) -> int:
+    from gongwen.crawlers.navigation.families import FAMILIES, read_list_page
+    from gongwen.crawlers.navigation.list_page import as_response
+
+    def bad(message: str) -> int:
+        print(f"gongwen list-page: {message}", file=sys.stderr)
+        return 2
+
+    if args.family and args.family not in FAMILIES:
+        return bad(f"unknown family {args.family!r} (known: {', '.join(sorted(FAMILIES))})")
+    if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).netloc:
+        return bad(f"--url must be the page's http(s) URL, not {args.url!r}")
+    try:
+        body = args.file.read_bytes()
+    except OSError as exc:
+        return bad(f"cannot read {args.file}: {exc.strerror or exc}")
+    try:
+        page = read_list_page(as_response(body, args.url), args.family)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON that is not the family's answer
+        return bad(f"{args.file} is not a list page the {args.family or 'detected'} family reads ({exc!r})")
+    print(json.dumps(page.as_json(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _sources_check(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from gongwen.pipelines.run import Workdir, replicated, sample_web
+    from gongwen.pipelines.source_checks import check_sources, keep_checks, table
+
+    try:
+        sources = [get_source(s) for s in args.sources] if args.sources else load_sources()
+    except KeyError as exc:
+        print(f"gongwen sources check: {exc.args[0]}", file=sys.stderr)
+        return 2
+    workdir = Workdir(args.workdir)
+    if args.live:
+        rows = check_sources(sources, workdir, "")
+    else:
+        offline = replicated(sources)
+        if left := len(sources) - len(offline):
+            print(f"{left} of {len(sources)} sources are on the real web only (check them with --live)",
+                  file=sys.stderr)
+        with sample_web(pages_dir=args.sample_pages) as origin:
+            rows = check_sources(offline, workdir, origin)
+    keep_checks(rows, workdir.checks)
+    print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json else table(rows))
+    return 0 if all(r.verdict == "ok" for r in rows) else 1
 
 
 def _sample_web(args: argparse.Namespace) -> int:

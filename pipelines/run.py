@@ -49,6 +49,11 @@ class Workdir:
         return self.root / "site"
 
     @property
+    def checks(self) -> Path:
+        """Each source's last check (gongwen sources check)."""
+        return self.root / "checks.json"
+
+    @property
     def crawl_log(self) -> Path:
         return self.root / "crawl.log"
 
@@ -185,7 +190,12 @@ def release(
 
 def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
     quiet = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # banners about MkDocs 2
-    env = {**os.environ, "GONGWEN_DATASET": str(dataset_folder.resolve()), **quiet}
+    # The release to show, and each source's last check (gongwen sources check) for the sources page.
+    given = {
+        "GONGWEN_DATASET": str(dataset_folder.resolve()),
+        "GONGWEN_CHECKS": str(workdir.checks.resolve()),
+    }
+    env = {**os.environ, **given, **quiet}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
     command += ["-f", str(ROOT / "mkdocs.yml"), "-d", str(workdir.site.resolve())]
     subprocess.run(command, check=True, env=env)  # noqa: S603 (our own command line)
@@ -198,6 +208,13 @@ def _shown(path: Path) -> Path:
     return resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
 
 
+def replicated(sources: list[Source]) -> list[Source]:
+    """The sources the sample web replays (the others exist only on the real web)."""
+    from gongwen.crawlers.sampleweb.render import LAYOUTS  # noqa: PLC0415 (only offline commands load it)
+
+    return [s for s in sources if s.id in LAYOUTS]
+
+
 def crawl_sources(
     sources: list[Source],
     workdir: Workdir,
@@ -205,14 +222,23 @@ def crawl_sources(
     live: bool,
     pages_dir: Path | None = None,
     job: Job = Job(),
-) -> None:
-    """Crawl the real sites when live, else the sample web rendered from ``pages_dir`` (default: its own
-    pages)."""
+) -> list[Source]:
+    """Crawl the real sites when live, else those of the sources the sample web replays, rendered from
+    ``pages_dir`` (default: its own pages); returns the sources crawled."""
     if live:
         crawl(sources, workdir, replay="", job=job)
-    else:
-        with sample_web(pages_dir=pages_dir) as origin:
-            crawl(sources, workdir, replay=origin, job=job)
+        return sources
+    offline = replicated(sources)
+    if left := len(sources) - len(offline):
+        console.print(f"{left} of {len(sources)} sources are on the real web only (crawl them with --live)")
+    with sample_web(pages_dir=pages_dir) as origin:
+        crawl(offline, workdir, replay=origin, job=job)
+    return offline
+
+
+def crawled_sources(workdir: Workdir) -> list[Source]:
+    """The sources of the registry that have a crawl in the workdir's captures."""
+    return [s for s in load_sources() if latest_crawl(workdir.captures, s.id) is not None]
 
 
 def run(
@@ -223,10 +249,10 @@ def run(
     pages_dir: Path | None = None,
     force: bool = False,
 ) -> Counts:
-    """Crawl every source (the sample web unless live), release, build the site; print where."""
-    sources = load_sources()
+    """Crawl every source (those the sample web replays, unless live), release, build the site; print
+    where."""
     console.rule("crawl" + (" (live sites)" if live else " (sample web on 127.0.0.1)"))
-    crawl_sources(sources, workdir, live=live, pages_dir=pages_dir)
+    sources = crawl_sources(load_sources(), workdir, live=live, pages_dir=pages_dir)
     console.rule("release")
     published, counts = release(sources, workdir, dataset_folder, force=force)
     console.rule("site")

@@ -203,20 +203,23 @@ ROUTES: dict[str, Handler] = {
 
 
 class FaultSpider(NoticeSpider):
-    """The fault site's spider: list pages with ``ul.list`` links and a ``a.next`` link."""
+    """The fault site's spider: list pages with ``ul.list`` links and a ``a.next`` link (its own
+    selectors: the links' text is no title, so no family would take them for notices)."""
 
     name = "faults"
-    detail_links_css = "ul.list a::attr(href)"
-    next_page_css = "a.next::attr(href)"
     source = Source(
         id="faults",
         name="故障站点",
         publisher="gongwen tests",
         region="loopback",
         level="none",
-        family="faults",
+        division_code="000000",
+        family="generic",
         start_urls=[SITE + LISTS[0]],
         allowed_hosts=[HOST],
         expected_min=1,
         terms="test fixture",
+        evidence="written by this project for its fault tests",
+        links_css="ul.list a::attr(href)",
+        next_css="a.next::attr(href)",
     )

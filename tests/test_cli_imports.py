@@ -41,5 +41,6 @@ def test_release_parse_and_validate_never_import_the_sample_web(tmp_path: Path) 
     result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
     statuses, imported = result.stdout.splitlines()[-2:]
     assert statuses.startswith("[0, "), result.stderr[-3000:]  # validate ran; parse and release too
-    assert "no version published" in statuses, statuses
+    assert statuses.endswith(", 1]"), statuses  # nothing crawled: nothing released
+    assert "no version published" in result.stderr
     assert imported == "[]"

@@ -11,13 +11,14 @@ from gongwen.crawlers.registry import get_source, load_sources
 from gongwen.crawlers.replay import replay_url
 from gongwen.crawlers.sampleweb.render import detail_url, load_pages
 from gongwen.pipelines.read.warc import latest_crawl
+from gongwen.pipelines.run import replicated
 from tests.crawling import run_crawl
 
 
 @pytest.fixture(scope="module")
 def captures(tmp_path_factory: pytest.TempPathFactory, sample_web: str) -> Path:
     folder = tmp_path_factory.mktemp("captures")
-    for source in load_sources():
+    for source in replicated(load_sources()):
         run_crawl(source.id, sample_web, folder)
     return folder
 
@@ -28,7 +29,7 @@ def test_replay_maps_real_urls_onto_the_sample_web() -> None:
     )
 
 
-@pytest.mark.parametrize("source_id", [s.id for s in load_sources()])
+@pytest.mark.parametrize("source_id", [s.id for s in replicated(load_sources())])
 def test_every_detail_page_has_exactly_one_ledger_row(captures: Path, source_id: str) -> None:
     crawl = latest_crawl(captures, source_id)
     assert crawl is not None
@@ -40,7 +41,7 @@ def test_every_detail_page_has_exactly_one_ledger_row(captures: Path, source_id:
     assert all(f.outcome in {"fetched", "failed"} for f in details)
 
 
-@pytest.mark.parametrize("source_id", [s.id for s in load_sources()])
+@pytest.mark.parametrize("source_id", [s.id for s in replicated(load_sources())])
 def test_every_fetched_page_is_in_the_warc_under_its_real_url(captures: Path, source_id: str) -> None:
     crawl = latest_crawl(captures, source_id)
     assert crawl is not None

@@ -22,11 +22,13 @@ DONGPO = Source(
     publisher="眉山市东坡区人民政府",
     region="四川省眉山市东坡区",
     level="county",
+    division_code="511402",
     family="xxgk_table",
     start_urls=["https://www.scdp.gov.cn/"],
     allowed_hosts=["www.scdp.gov.cn"],
     expected_min=0,
     terms="Article 5",
+    evidence="an invented neighbour of sc_meishan, for dedupe tests",
 )
 SOURCES = [*load_sources(), DONGPO]
 

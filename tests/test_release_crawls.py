@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from gongwen.crawlers.registry import get_source, load_sources
-from gongwen.crawlers.sampleweb.render import PAGES_DIR, detail_url, load_page
+from gongwen.crawlers.sampleweb.render import LAYOUTS, PAGES_DIR, detail_url, load_page
 from gongwen.pipelines.notice import notice_id
 from tests.conftest import BIN, ROOT
 
@@ -111,17 +111,40 @@ def test_two_builds_from_the_same_captures_are_byte_identical(crawled: Site, tmp
 
 def test_sources_name_their_last_crawl_and_quality_lists_every_page_not_published(crawled: Site) -> None:
     sources = {r["source_id"]: r for r in crawled.rows("1.0.0", "sources.csv")}
-    assert list(sources) == [s.id for s in load_sources()]
+    assert list(sources) == [s.id for s in load_sources()]  # the dataset's sources: the whole registry
+    replicated = set(LAYOUTS)
     for source_id, row in sources.items():
+        if source_id not in replicated:  # on the real web only: the sample web's crawl did not reach it
+            assert (row["crawl_id"], row["health"], row["fetches"]) == ("", "not crawled", "0")
+            continue
         (ledger,) = (crawled.workdir / "captures" / source_id).glob("*.fetches.jsonl")
         assert row["crawl_id"] == ledger.name.removesuffix(".fetches.jsonl")
         assert row["crawled_at"]
+        assert row["health"] == "ok"
+        assert row["family"] == get_source(source_id).family
     with (crawled.workdir / "ledger.csv").open(encoding="utf-8") as f:
         not_published = {(r["url"], r["outcome"], r["reason"]) for r in csv.DictReader(f)
                          if r["outcome"] in ("quarantined", "failed")}
     quality = crawled.rows("1.0.0", "quality.csv")
-    assert {(r["url"], r["outcome"], r["reason"]) for r in quality} == not_published
+    assert {(r["url"], r["outcome"], r["reason"]) for r in quality} == not_published  # no source is broken
     assert {"quarantined", "failed"} <= {r["outcome"] for r in quality}
+
+
+def test_a_source_whose_list_links_to_no_notice_is_reported_broken(site: Site) -> None:
+    for page_file in (site.pages / "sc_meishan").glob("*.toml"):
+        page_file.unlink()  # its list page still answers, with no entry: as if its layout had changed
+    released = site.recrawl_and_release("sc_meishan", "--force")
+    assert released.returncode == 0, released.stderr[-2000:]
+    version = site.latest
+    assert version != "1.0.0"
+    meishan = next(r for r in site.rows(version, "sources.csv") if r["source_id"] == "sc_meishan")
+    assert meishan["health"] == "broken"
+    assert "link to no notice" in meishan["health_reason"]
+    rows = [r for r in site.rows(version, "quality.csv") if r["kind"] == "source"]
+    assert [(r["source_id"], r["outcome"], r["url"]) for r in rows] == [
+        ("sc_meishan", "broken", get_source("sc_meishan").start_urls[0])
+    ]
+    assert rows[0]["reason"] == meishan["health_reason"]
 
 
 def test_the_released_csv_reads_in_pandas_and_duckdb_as_it_is(crawled: Site) -> None:

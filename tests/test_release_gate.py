@@ -46,7 +46,10 @@ def test_too_few_notices_too_many_failures_or_no_crawl_close_the_gate(dataset: D
     assert gate_problems(dataset, [crawl("sc_meishan", notices=4, failed=1)]) == []  # 20%: allowed
     assert gate_problems(dataset, [crawl("sc_meishan", notices=3, failed=1)]) == [
         "sc_meishan: 1 of 4 fetches failed (25%), more than the 20% allowed"]
-    assert gate_problems(dataset, []) == ["sc_meishan: never crawled (no captures)"]
+    never = SourceCrawl(get_source("sc_meishan"), None, [], [])
+    assert gate_problems(dataset, [never]) == ["sc_meishan: never crawled (no captures)"]
+    # A source the release was not asked to read is not judged (it keeps what it had).
+    assert gate_problems(dataset, []) == []
 
 
 def test_a_closed_gate_publishes_nothing_and_logs_why(dataset: Dataset) -> None:

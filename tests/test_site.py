@@ -21,13 +21,14 @@ import lxml.html
 import pytest
 import yaml
 
-from gongwen.crawlers.registry import load_sources
+from gongwen.crawlers.registry import PROVINCES, load_sources
 from gongwen.pipelines.notice import FlagCode, Notice
 from gongwen.pipelines.release import Dataset, publish
 from gongwen.pipelines.schema import schema_path
 from gongwen.pipelines.site.generate import generate, outside_pages
 from gongwen.pipelines.site.markup import external_link, front_matter, web_url
 from gongwen.pipelines.site.pages import FLAG_EXPLANATIONS
+from gongwen.pipelines.site.reference import sources_page
 from gongwen.pipelines.site.release_data import load_release
 from tests.conftest import BIN, ROOT, make_notice
 
@@ -226,7 +227,11 @@ def test_home_page_counts_notices_per_source_and_lists_the_newest(released: Buil
     }
     assert rows["眉山市人民政府 政府信息公开"] == "1"
     assert rows["中国政府网 政策文件库"] == "1"
-    assert rows["新乡高新技术产业开发区管理委员会 政策文件"] == "0"
+    # A source without notices is counted below, and listed on the sources page.
+    assert "新乡高新技术产业开发区管理委员会 政策文件" not in rows
+    waiting = len(load_sources()) - 4  # the 4 notices come from 4 sources
+    more = f"另有 {waiting} 个来源尚无公文 · {waiting} more registered sources have no notices yet"
+    assert rows[more] == "0"
     assert rows["合计 Total"] == "4"
     newest = [row.cssselect("td")[3].text_content() for row in home.cssselect(".gw-notices tbody tr")]
     assert newest == ["2025-01-01", "2024-05-01", "2022-03-30", "2018-10-16"]
@@ -299,6 +304,31 @@ def test_sources_page_lists_every_registered_source_with_its_terms(released: Bui
                      "Article 5 of the Copyright Law"):
         assert fragment in text
     assert "Last successful crawl未抓取 not crawled" in text  # published without crawls
+
+
+def test_sources_page_shows_each_source_s_family_its_last_check_and_the_coverage_by_province() -> None:
+    sources = load_sources()
+    hostile = '<script>alert("x")</script> 列表页没有链接'
+    checks = {"sc_meishan": {"checked_at": "2026-12-07T01:02:03Z", "verdict": "layout changed", "links": 0,
+                             "reason": hostile}}
+    page = lxml.html.fromstring(f"<div>{sources_page(sources, None, checks)}</div>")
+    summary = {row.cssselect("td")[0].text_content(): [td.text_content() for td in row.cssselect("td")]
+               for row in page.cssselect(".gw-source-list tbody tr")}
+    assert len(summary) == len(sources)
+    meishan = summary["眉山市人民政府 政府信息公开"]
+    assert meishan[1:4] == ["xxgk_table", "四川省眉山市", "地市级 prefectural"]
+    assert meishan[5] == "版式已变 layout changed"
+    assert summary["中国政府网 政策文件库"][5] == "—"  # never checked
+    coverage = {row.cssselect("td")[1].text_content(): [td.text_content() for td in row.cssselect("td")]
+                for row in page.cssselect(".gw-coverage tbody tr")}
+    assert list(coverage) == ["100000", *PROVINCES]  # every province, those with nothing too
+    guangdong = [s for s in sources if s.division_code.startswith("44")]
+    assert coverage["440000"][2] == str(len(guangdong)) != "0"
+    assert coverage["440000"][3] == "0"  # no release: nothing crawled
+    assert coverage["100000"][2] == str(sum(s.level == "national" for s in sources))
+    # The check's reason is shown as text, never as markup.
+    assert not page.cssselect("script")
+    assert hostile in page.text_content()
 
 
 # --- hostile content ----------------------------------------------------------------------------------

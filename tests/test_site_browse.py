@@ -70,7 +70,9 @@ def test_agency_pages_have_hashed_paths_and_show_the_name_as_text(released: Buil
 
 def test_sources_are_browsed_by_region(released: Built) -> None:
     rows = _table(released, "browse/source/index.html", ".gw-sources")
-    regions = [r[1] for r in rows[:-1]]
+    assert rows[-2][0].startswith("另有")  # the sources without notices, counted
+    assert rows[-1][0].startswith("合计")
+    regions = [r[1] for r in rows[:-2]]
     assert regions == sorted(regions)
     assert _notice_ids(released, "browse/source/sc_meishan/index.html") == [MEISHAN.id]
 

@@ -6,7 +6,7 @@ import asyncio
 import subprocess
 
 import pytest
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
 from gongwen.crawlers.registry import load_sources
@@ -35,7 +35,7 @@ def test_registry_declares_what_operators_need() -> None:
 @pytest.mark.parametrize("source_id", SOURCE_IDS)
 def test_spider_starts_at_the_real_start_urls(source_id: str) -> None:
     settings = get_project_settings()
-    spider_cls = SpiderLoader.from_settings(settings).load(source_id)
+    spider_cls = get_spider_loader(settings).load(source_id)
     assert issubclass(spider_cls, NoticeSpider)
     spider = spider_cls()
 

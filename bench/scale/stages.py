@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from gongwen.crawlers.registry import load_sources
+from gongwen.crawlers.registry import Source
 from gongwen.pipelines.schema import ROOT
 
 DATASET_TOML = ROOT / "datasets" / "notices" / "dataset.toml"
@@ -42,6 +42,14 @@ def generate(work: str, notices: str, seed: str) -> Result:
     return {"pages": written, "bytes": _size(Path(work) / "captures")}
 
 
+def _crawled(work: str) -> list[Source]:
+    """The sources the corpus wrote captures for (those of the sample web), as ``gongwen release`` finds
+    them in a workdir."""
+    from gongwen.pipelines.run import Workdir, crawled_sources
+
+    return crawled_sources(Workdir(Path(work)))
+
+
 def generate_next(work: str, new: str, seed: str) -> Result:
     """The next night's crawl: ``new`` new pages, and every page of the earlier crawls again (304)."""
     from bench.scale.captures import Crawl
@@ -52,7 +60,7 @@ def generate_next(work: str, new: str, seed: str) -> Result:
     crawl_id = f"{FIRST_NIGHT + timedelta(days=nights):%Y%m%d}T020000Z"
     with Crawl(captures, crawl_id) as crawl:
         written = crawl.write(Corpus(int(seed) + nights, first=10_000_000 * nights).pages(int(new)))
-        again = crawl.revisit(s.id for s in load_sources())
+        again = crawl.revisit(s.id for s in _crawled(work))
     return {"crawl": crawl_id, "pages": written, "unchanged": again}
 
 
@@ -65,7 +73,7 @@ def extract(work: str) -> Result:
 
     _forget_readings(work)
     with rare_collections():  # as ``gongwen release`` reads them (pipelines.run.release)
-        crawls = [read_source(Path(work) / "captures", source) for source in load_sources()]
+        crawls = [read_source(Path(work) / "captures", source) for source in _crawled(work)]
     counts = Counts.of([o for c in crawls for o in c.outcomes])
     return {"notices": sum(len(c.notices) for c in crawls), "summary": counts.summary()}
 
@@ -80,7 +88,7 @@ def release(work: str, readings: str) -> Result:
     if readings == "forget":
         _forget_readings(work)
     dataset = _dataset(work)
-    published, counts = publish(load_sources(), Workdir(Path(work)), dataset)
+    published, counts = publish(_crawled(work), Workdir(Path(work)), dataset)
     return {"version": published.version, "new": published.new, "summary": counts.summary(),
             "bytes": _size(published.folder)}
 
@@ -93,7 +101,7 @@ def dedupe(work: str) -> Result:
     from gongwen.pipelines.read.resolve import read_source
 
     started = time.perf_counter()
-    sources = load_sources()
+    sources = _crawled(work)
     crawls = [read_source(Path(work) / "captures", source) for source in sources]
     notices = [n for crawl in crawls for n in crawl.notices]
     signatures = {sha: s for crawl in crawls for sha, s in crawl.signatures.items()}

@@ -154,6 +154,14 @@ class Layout:
     list_url: Callable[[str, int], str]  # (first list path, page number from 1) -> path
     encoding: str = "utf-8"
     header_charset: bool = True
+    counts_down: bool = False  # VSB: after the first list page, pages are <stem>/N.htm, N counting down to 1
+
+
+def list_path(layout: Layout, first: str, n: int, count: int) -> str:
+    """The path of list page n (from 1) of ``count``: VSB numbers its pages from the last one up."""
+    if layout.counts_down and n > 1:
+        return f"{first.rsplit('.', 1)[0]}/{count - n + 1}.htm"
+    return layout.list_url(first, n)
 
 
 def _suffix_page(pattern: str) -> Callable[[str, int], str]:
@@ -173,6 +181,12 @@ LAYOUTS: dict[str, Layout] = {
     ),
     "sd_province": Layout("hanweb", 5, _suffix_page("")),
     "repost_qqjl": Layout("content_farm", 4, _suffix_page("{stem}list_{n}.html")),
+    # Guangdong's gkmlpt: a JSON API of 100 articles a page; detail pages are HTML.
+    "gd_province": Layout("gkmlpt", 100, _suffix_page("")),
+    # 开普云 UCAP (Jiangxi 集约化 platform): <column>/pc/list.html, then list_2.html, list_3.html …
+    "jx_wanzai": Layout("ucap", 3, _suffix_page("{stem}_{n}.html")),
+    # 博达 VSB: szfwj.htm, then szfwj/N.htm … szfwj/1.htm (the last page is 1).
+    "ln_jinzhou": Layout("vsb", 3, _suffix_page(""), counts_down=True),
 }
 
 
@@ -184,7 +198,7 @@ class SampleWeb:
         self.pages_dir = pages_dir
         self.resources: dict[tuple[str, str], Resource] = {}
         self.dynamic: dict[tuple[str, str], Callable[[dict[str, str]], Resource]] = {}
-        for source in sources or load_sources():
+        for source in sources or [s for s in load_sources() if s.id in LAYOUTS]:  # those it replicates
             self._add_source(source)
 
     def lookup(self, host: str, path_and_query: str) -> Resource | None:
@@ -217,12 +231,14 @@ class SampleWeb:
                 self._put(urljoin(url, a.href), Resource(_fake_pdf(a.title), "application/pdf"))
         if layout.family == "govcn":
             self.dynamic[(host, start.path)] = lambda q: _govcn_api(pages, q)
+        elif layout.family == "gkmlpt":
+            self.dynamic[(host, start.path)] = lambda q: _gkmlpt_api(source, pages, q)
         elif layout.family == "hanweb":
             self._put(f"http://{host}{start.path}", _hanweb_column(pages, layout.per_page))
             self.dynamic[(host, "/module/web/jpage/dataproxy.jsp")] = lambda q: _hanweb_proxy(pages, q)
         else:
-            for n, resource in _list_pages(layout, start.path, pages):
-                self._put(f"http://{host}{layout.list_url(start.path, n)}", resource)
+            for path, resource in _list_pages(layout, start.path, pages):
+                self._put(f"http://{host}{path}", resource)
 
 
 
@@ -246,11 +262,13 @@ ROBOTS = b"User-agent: *\nDisallow: /admin/\nDisallow: /search/\n"
 NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
 
 
-def _list_pages(layout: Layout, first: str, pages: list[PageFile]) -> Iterator[tuple[int, Resource]]:
+def _list_pages(layout: Layout, first: str, pages: list[PageFile]) -> Iterator[tuple[str, Resource]]:
+    """Each list page of a source: its path and what it serves."""
     count = max(1, math.ceil(len(pages) / layout.per_page))
     for n in range(1, count + 1):
+        here = list_path(layout, first, n, count)
         chunk = pages[(n - 1) * layout.per_page : n * layout.per_page]
-        items = [_ListItem(p, first) for p in chunk]
+        items = [_ListItem(p, here) for p in chunk]
         body = _html(
             f"{layout.family}_list.html",
             layout.encoding,
@@ -259,11 +277,14 @@ def _list_pages(layout: Layout, first: str, pages: list[PageFile]) -> Iterator[t
             page_no=n,
             page_count=count,
             offset=(n - 1) * layout.per_page,
-            prev_url=layout.list_url(first, n - 1) if n > 1 else None,
-            next_url=layout.list_url(first, n + 1) if n < count else None,
+            first_url=first,
+            prev_url=list_path(layout, first, n - 1, count) if n > 1 else None,
+            next_url=list_path(layout, first, n + 1, count) if n < count else None,
+            page_urls=[(k, list_path(layout, first, k, count)) for k in range(1, count + 1)],
+            rel=lambda target, here=here: posixpath.relpath(target, posixpath.dirname(here)),
         )
         charset = f"; charset={layout.encoding}" if layout.header_charset else ""
-        yield n, Resource(body, f"text/html{charset}")
+        yield here, Resource(body, f"text/html{charset}")
 
 
 @dataclass(frozen=True)
@@ -278,6 +299,11 @@ class _ListItem:
     def href(self) -> str:
         """A TRS-style relative link (./202008/t20200822_1.html) from the list's folder."""
         return "./" + posixpath.relpath(self.page.path, posixpath.dirname(self.list_path))
+
+    @property
+    def relative_href(self) -> str:
+        """A VSB-style relative link (../../info/1069/126762.htm) from the list page's folder."""
+        return posixpath.relpath(self.page.path, posixpath.dirname(self.list_path))
 
 
 def _epoch_ms(day: date) -> int:
@@ -311,6 +337,54 @@ def _govcn_api(pages: list[PageFile], query: dict[str, str]) -> Resource:
             "catMap": {"gongwen": {"totalCount": len(pages), "listVO": records}},
         },
     }
+    return Resource(json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+
+
+def _epoch_s(day: date, hour: int = 9) -> int:
+    return int(datetime(day.year, day.month, day.day, hour, tzinfo=CHINA).timestamp())
+
+
+def _printed_day(value: object) -> date | None:
+    found = _LOOSE_DATE.search(str(value or ""))
+    return date(*map(int, found.groups())) if found else None
+
+
+def _gkmlpt_api(source: Source, pages: list[PageFile], query: dict[str, str]) -> Resource:
+    """Guangdong's gkmlpt API /gkmlpt/api/all/<category>?page=N&sid=S: 100 articles a page (page
+    from 1), newest first, with their ``total``; times are epoch seconds."""
+    size = LAYOUTS[source.id].per_page
+    page_no = int(query.get("page", "1") or 1) if str(query.get("page", "1")).isdigit() else 1
+    chunk = pages[(page_no - 1) * size : page_no * size]
+    articles = []
+    for p in chunk:
+        found = re.search(r"post_(\d+)\.html", p.path)
+        post_id = int(found[1]) if found else 0
+        url = detail_url(source, p)
+        written = _printed_day(p.written_date)
+        articles.append(
+            {
+                "id": post_id,
+                "title": p.title,
+                "document_number": p.doc_number,
+                "identifier": p.index_number,
+                "publisher": p.agency,
+                "keywords": "",
+                "date": _epoch_s(written, 0) if written else 0,
+                "create_time": _epoch_s(p.sort_date, 8),
+                "created_at": f"{p.sort_date.isoformat()} 08:00:00",
+                "display_publish_time": _epoch_s(p.sort_date, 9),
+                "abstract": "",
+                "classify_genre_name": p.doc_type_label,
+                "classify_theme_name": p.topic,
+                "url": url,
+                "post_url": url,
+                "is_expired": 0,
+                "is_abolished": 0,
+                "attachment": [{"name": a.title, "url": urljoin(url, a.href)} for a in p.attachments],
+                "relation": "",
+            }
+        )
+    payload = {"classify": {"id": 5, "post_count": len(pages)}, "total": len(pages), "articles": articles}
     return Resource(json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
 

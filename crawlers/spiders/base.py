@@ -1,8 +1,9 @@
 """Base spiders: walk a source's list pages to its detail pages, and record every fetch.
 
-A source spider declares how its site is navigated (selectors for detail links and the next list
-page, or methods for a JSON or XML API). It never reads fields out of a notice page: it yields one
-``Fetch`` per URL it asked for, and the response itself is kept by the capture middleware.
+A source's list pages are read by its CMS family (crawlers.navigation), as crawlers/sources.toml
+says; a spider of its own overrides ``list_page`` only where a site does something no family does.
+A spider never reads fields out of a notice page: it yields one ``Fetch`` per URL it asked for, and
+the response itself is kept by the capture middleware.
 
 Crawls are incremental and resumable. Detail pages an earlier crawl holds are asked for
 conditionally (crawlers.incremental); when a list page brings no detail link an earlier crawl had not
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 import scrapy
 from scrapy import signals
@@ -25,19 +26,13 @@ from twisted.python.failure import Failure
 
 from gongwen.crawlers.capture import Fetch, Kind, Known, capture_paths, crawl_id, now_iso, read_ledger
 from gongwen.crawlers.incremental import ContentIndex, conditional_headers
+from gongwen.crawlers.navigation.families import ListPage, read_list_response
 from gongwen.crawlers.registry import Source, get_source
 from gongwen.crawlers.resilience import asked_url, failure_reason
 
 
 class NoticeSpider(scrapy.Spider):
-    """Walks one source of crawlers/sources.toml; ``name`` is the source id.
-
-    Subclasses set ``detail_links_css`` and ``next_page_css`` (CSS selectors yielding hrefs), or
-    override ``detail_links`` and ``next_pages`` for sites that page through an API.
-    """
-
-    detail_links_css: ClassVar[str] = ""
-    next_page_css: ClassVar[str] = ""
+    """Walks one source of crawlers/sources.toml; ``name`` is the source id."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,8 +87,9 @@ class NoticeSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
         try:
-            links = list(dict.fromkeys(response.urljoin(href) for href in self.detail_links(response)))
-            next_pages = [response.urljoin(url) for url in self.next_pages(response)]
+            page = self.list_page(response)
+            links = list(dict.fromkeys(link.url for link in page.detail_links))
+            next_pages = page.next_pages
         except Exception as exc:  # noqa: BLE001 (a hostile or broken page: recorded, the crawl goes on)
             yield list_failed(response, f"unreadable list page: {exc!r}")
             return
@@ -129,11 +125,9 @@ class NoticeSpider(scrapy.Spider):
         else:
             yield fetched(response, "detail")
 
-    def detail_links(self, response: Response) -> Iterable[str]:
-        return response.css(self.detail_links_css).getall()
-
-    def next_pages(self, response: Response) -> Iterable[str]:
-        return response.css(self.next_page_css).getall()[:1] if self.next_page_css else []
+    def list_page(self, response: Response) -> ListPage:
+        """The notices and next list pages one list page links to, read by the source's family."""
+        return read_list_response(response, self.source.family, self.source.selectors)
 
     def failed(self, failure: Failure) -> Iterator[Fetch]:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]

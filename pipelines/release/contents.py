@@ -35,7 +35,38 @@ def attachment_rows(records: Sequence[Record]) -> Iterator[Row]:
             yield {"notice_id": r["id"], "position": n, "title": a["title"], "url": a["url"]}
 
 
+def source_health(crawl: SourceCrawl | None) -> tuple[str, str]:
+    """ok, broken (and why) or not crawled: what its last crawl says of a source. A source is broken
+    when its list pages linked to no notice, or when most of its notice pages could not be read as
+    notices: its layout changed, or the site is down or hijacked."""
+    if crawl is None or crawl.crawl_id is None:
+        return "not crawled", ""
+    details = [o for o in crawl.outcomes if o.kind == "detail"]
+    if not details:
+        return "broken", "its list pages link to no notice page (the list layout may have changed)"
+    quarantined = sum(o.outcome == "quarantined" for o in details)
+    if 2 * quarantined > len(details):
+        return "broken", f"{quarantined} of its {len(details)} notice pages could not be read as notices"
+    return "ok", ""
+
+
 def quality_rows(crawls: Sequence[SourceCrawl]) -> list[Row]:
+    """Every URL that gave no notice, and a row of kind ``source`` for each broken source."""
+    broken: list[Row] = [
+        {
+            "source_id": c.source.id,
+            "url": c.source.start_urls[0],
+            "kind": "source",
+            "outcome": "broken",
+            "reason": reason,
+            "http_status": None,
+            "notice_id": None,
+            "fetched_at": utc_seconds(c.crawled_at) if c.crawled_at else None,
+        }
+        for c in crawls
+        for health, reason in [source_health(c)]
+        if health == "broken"
+    ]
     rows: list[Row] = [
         {
             "source_id": c.source.id,
@@ -51,7 +82,7 @@ def quality_rows(crawls: Sequence[SourceCrawl]) -> list[Row]:
         for o in c.outcomes
         if o.outcome in NOT_PUBLISHED
     ]
-    return sorted(rows, key=lambda row: (str(row["source_id"]), str(row["url"])))
+    return sorted(broken + rows, key=lambda r: (str(r["source_id"]), r["kind"] != "source", str(r["url"])))
 
 
 def source_rows(
@@ -64,12 +95,15 @@ def source_rows(
         crawl = by_id.get(source.id)
         outcomes = crawl.outcomes if crawl else []
         crawled_at = crawl.crawled_at if crawl else None
+        health, reason = source_health(crawl)
         rows.append({
             "source_id": source.id,
             "name": source.name,
             "publisher": source.publisher,
             "region": source.region,
             "level": source.level,
+            "division_code": source.division_code,
+            "family": source.family,
             "start_url": source.start_urls[0],
             "terms": source.terms,
             "expected_min": source.expected_min,
@@ -79,6 +113,8 @@ def source_rows(
             "failed": crawl.failed if crawl else 0,
             "notices": notices.get(source.id, 0),
             "quarantined": sum(o.outcome == "quarantined" for o in outcomes),
+            "health": health,
+            "health_reason": reason,
         })
     return rows
 

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gongwen.crawlers.registry import load_sources
+
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 VERSION_NAME = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 
@@ -42,8 +44,10 @@ class Dataset:
 
     @property
     def source_ids(self) -> list[str]:
-        """The sources this dataset includes, in the order dataset.toml lists them."""
-        return list(self.definition["sources"])
+        """The sources this dataset includes, in the order dataset.toml lists them; ``"registry"``
+        includes every source of crawlers/sources.toml, in its order."""
+        listed = self.definition["sources"]
+        return [s.id for s in load_sources()] if listed == "registry" else list(listed)
 
     @property
     def max_failed_share(self) -> float:

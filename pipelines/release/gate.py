@@ -1,6 +1,7 @@
 """The publish gate: a crawl that went wrong must not replace good data.
 
-No version is published when a source of the dataset was never crawled, brings fewer notices than
+The gate judges the dataset's sources that the release was asked to read. No version is published
+when one of them was never crawled, brings fewer notices than
 its ``expected_min`` (crawlers/sources.toml), or failed more of its fetches than the dataset's
 ``[gate] max_failed_share`` (dataset.toml) allows. ``--force`` publishes anyway and says so in the
 version's CHANGES.md, in index.json and in build.log.
@@ -27,12 +28,14 @@ class GateClosed(Exception):  # noqa: N818 (a verdict, not an error of the progr
 
 def gate_problems(dataset: Dataset, crawls: Sequence[SourceCrawl]) -> list[str]:
     """Why these crawls must not be published (empty: the gate is open)."""
-    by_id = {c.source.id: c for c in crawls}
+    included = set(dataset.source_ids)
     limit = dataset.max_failed_share
     problems = []
-    for source_id in dataset.source_ids:
-        crawl = by_id.get(source_id)
-        if crawl is None or crawl.crawl_id is None:
+    for crawl in crawls:
+        source_id = crawl.source.id
+        if source_id not in included:
+            continue
+        if crawl.crawl_id is None:
             problems.append(f"{source_id}: never crawled (no captures)")
             continue
         found, expected = len(crawl.notices), crawl.source.expected_min

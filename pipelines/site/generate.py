@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from gongwen.crawlers.registry import Source, load_sources
 from gongwen.pipelines.schema import SCHEMA_DIR
@@ -48,15 +49,15 @@ OUTSIDE_FOLDERS = ("notices/", *(f.index_path() for f in FACETS), TARGETS_PAGE)
 def generate(
     write: Write,
     dataset: Path,
-    schema_dir: Path = SCHEMA_DIR,
-    sources: Sequence[Source] | None = None,
     cache: Path | None = None,
+    checks: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[str]:
     """Write the pages mkdocs builds for the latest release in ``dataset`` (or the no-release pages),
     and the shells of the pages written after it (``outside_pages``); return the paths. ``cache``:
-    the folder a build keeps what it read for the next (load_release)."""
+    the folder a build keeps what it read for the next (load_release); ``checks``: each source's
+    last check, for the sources page."""
     release = load_release(dataset, cache)
-    sources = load_sources() if sources is None else sources
+    sources = load_sources()
     written: list[str] = []
 
     def put(path: str, data: str | bytes) -> None:
@@ -69,7 +70,7 @@ def generate(
     for name, page in browse_pages(release, sources):
         put(name, page)
     put(f"{TARGETS_PAGE}index.md", targets_index_page(release))
-    put("sources.md", sources_page(sources, release))
+    put("sources.md", sources_page(sources, release, checks))
     put("downloads.md", downloads_page(release, changes))
     put("feed.xml", atom_feed(release, changes))
     put("quality.md", quality_page(release, sources))
@@ -77,9 +78,9 @@ def generate(
         for folder in OUTSIDE_FOLDERS:
             put(f"{folder}{SHELL}.md", shell_markdown())
 
-    schemas = published_schemas(schema_dir)
+    schemas = published_schemas(SCHEMA_DIR)
     if not schemas:
-        raise FileNotFoundError(f"no published schema under {schema_dir}/<version>/notice.schema.json")
+        raise FileNotFoundError(f"no published schema under {SCHEMA_DIR}/<version>/notice.schema.json")
     for version, path in schemas:
         put(f"schema/{version}/notice.schema.json", path.read_bytes())
     newest = json.loads(schemas[-1][1].read_text(encoding="utf-8"))

@@ -151,9 +151,10 @@ def notice_table(notices: Sequence[Record], page_dir: str, known: dict[str, str]
 
 
 def source_counts(release: Release | None, sources: Sequence[Source], page_dir: str) -> str:
-    """Notices per source, by region: every registry source, then any other source in the release.
+    """Notices per source, by region: the registry's sources that have notices, then any other source
+    in the release, then how many registered sources have none yet (the sources page lists them).
 
-    A source's name links to the browse page of its notices when it has any.
+    A source's name links to the browse page of its notices.
     """
     counts = Counter(str(r.get("source_id")) for r in (release.notices if release else []))
 
@@ -163,12 +164,17 @@ def source_counts(release: Release | None, sources: Sequence[Source], page_dir: 
         return internal_link(relative(page_dir, f"browse/source/{slug(source_id)}/"), label)
 
     rows = [
-        [name(s.id, s.name), esc(s.region), esc(LEVELS.get(s.level, s.level)), str(counts.get(s.id, 0))]
+        [name(s.id, s.name), esc(s.region), esc(LEVELS.get(s.level, s.level)), str(counts[s.id])]
         for s in sorted(sources, key=lambda s: s.region)
+        if counts.get(s.id)
     ]
     known = {s.id for s in sources}
     others = sorted(other for other in counts if other not in known)
     rows += [[name(other, other), EMPTY, EMPTY, str(counts[other])] for other in others]
+    if waiting := sum(not counts.get(s.id) for s in sources):
+        said = f"另有 {waiting} 个来源尚无公文 · {waiting} more registered sources have no notices yet"
+        more = internal_link(relative(page_dir, "sources/"), said)
+        rows.append([more, "", "", "0"])
     rows.append(["<strong>合计 Total</strong>", "", "", f"<strong>{counts.total()}</strong>"])
     headers = ("来源 Source", "地区 Region", "层级 Level", "公文数 Notices")
     return block(table(headers, rows), "gw-sources")

@@ -96,6 +96,21 @@ def _flag_section(code: str, flagged: Sequence[Record]) -> str:
     return block(lines, "gw-flagged")
 
 
+def broken_section(rows: Sequence[Mapping[str, Any]] | None) -> str:
+    """The sources whose last crawl found no notices or could read few of them (sources.health)."""
+    heading = "## 失效的来源 Broken sources\n\n"
+    broken = [r for r in rows or [] if r.get("health") == "broken"]
+    if not broken:
+        return heading + "没有失效的来源。No source is broken: every crawled source brought notices.\n\n"
+    intro = (f"{len(broken)} 个来源上次抓取时没有找到公文，或大多数页面无法读成公文（版式可能已变）。"
+             f"{len(broken)} sources found no notices in their last crawl, or could read few of them "
+             "(their layout may have changed): an operator should look at them.\n\n")
+    body = [[esc(r.get("name") or r.get("source_id")), external_link(r.get("start_url")),
+             esc(r.get("crawled_at") or EMPTY), esc(r.get("health_reason") or EMPTY)] for r in broken]
+    headers = ["来源 Source", "起始网址 Start URL", "抓取 Crawled", "原因 Why"]
+    return heading + intro + block(table(headers, body), "gw-broken")
+
+
 def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
     parts = [
         front_matter("数据质量 Data quality"),
@@ -111,6 +126,7 @@ def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
     notices = newest(release)
     parts += [
         f"版本 Version {release.version}.\n\n",
+        broken_section(resource_rows(release.folder, "sources")),
         quarantine_section(resource_rows(release.folder, "quality"), {str(r["id"]) for r in notices}),
         "## 各来源的质量标记 Quality flags by source\n\n",
         "每个来源带有各标记的公文数。Notices of each source carrying each flag.\n\n",

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gongwen.crawlers.registry import Source
+from gongwen.crawlers.registry import NATIONAL, PROVINCES, Source
 from gongwen.pipelines.schema import SITE_URL
 from gongwen.pipelines.site.markup import (
     EMPTY,
@@ -44,18 +44,43 @@ def _last_crawl(crawl: Mapping[str, Any] | None) -> str:
             f"失败 failed {esc(crawl.get('failed'))} · 隔离 quarantined {esc(crawl.get('quarantined'))}")
 
 
-def _source_block(source: Source, count: int | None, crawl: Mapping[str, Any] | None) -> str:
+VERDICTS = {
+    "ok": "正常 ok", "layout changed": "版式已变 layout changed", "unreachable": "无法访问 unreachable",
+}
+
+
+def _verdict(check: Mapping[str, Any] | None) -> str:
+    if check is None:
+        return "—"
+    return VERDICTS.get(str(check.get("verdict")), esc(check.get("verdict")))
+
+
+def _last_check(check: Mapping[str, Any] | None) -> str:
+    """The source's last check (gongwen sources check), as the workdir keeps it."""
+    if check is None:
+        return "未检查 not checked"
+    said = _verdict(check)
+    reason = f" · {esc(check['reason'])}" if check.get("reason") else ""
+    return f"{esc(check.get('checked_at'))} · {said} · 链接 links {esc(check.get('links'))}{reason}"
+
+
+def _source_block(
+    source: Source, count: int | None, crawl: Mapping[str, Any] | None, check: Mapping[str, Any] | None
+) -> str:
     urls = "<br>".join(external_link(url) for url in source.start_urls)
     rows = [
         ("编号 Id", f"<code>{esc(source.id)}</code>"),
         ("发布者 Publisher", esc(source.publisher)),
         ("地区 Region", esc(source.region)),
+        ("行政区划代码 Division code", f"<code>{esc(source.division_code)}</code>"),
         ("层级 Level", esc(LEVELS.get(source.level, source.level))),
         ("网站系统 CMS family", f"<code>{esc(source.family)}</code>"),
         ("起始网址 Start URLs", urls),
+        ("依据 Evidence", esc(source.evidence)),
         ("使用条款 Terms", esc(source.terms)),
         ("本版公文数 Notices in the release", EMPTY if count is None else str(count)),
         ("最近一次成功抓取 Last successful crawl", _last_crawl(crawl)),
+        ("最近一次检查 Last check", _last_check(check)),
     ]
     lines = [f'<h2 id="source-{esc(source.id)}">{esc(source.name)}</h2>', "<table>", "<tbody>"]
     lines += [f"<tr><th>{esc(label)}</th><td>{value}</td></tr>" for label, value in rows]
@@ -63,14 +88,54 @@ def _source_block(source: Source, count: int | None, crawl: Mapping[str, Any] | 
     return block(lines, "gw-source")
 
 
-def sources_page(sources: Sequence[Source], release: Release | None) -> str:
+def _summary(sources: Sequence[Source], crawls: Mapping[str, Mapping[str, Any]],
+             checks: Mapping[str, Mapping[str, Any]]) -> str:
+    rows = [
+        [internal_link(f"#source-{s.id}", s.name), f"<code>{esc(s.family)}</code>", esc(s.region),
+         esc(LEVELS.get(s.level, s.level)), esc(crawls.get(s.id, {}).get("crawled_at") or "—"),
+         _verdict(checks.get(s.id))]
+        for s in sources
+    ]
+    headers = ["来源 Source", "网站系统 Family", "地区 Region", "层级 Level", "最近抓取 Last crawl",
+               "最近检查 Last check"]
+    return block(table(headers, rows), "gw-source-list")
+
+
+def _coverage(
+    sources: Sequence[Source], counts: Counter[str], crawls: Mapping[str, Mapping[str, Any]]
+) -> str:
+    """Sources, crawled sources and notices by province (central bodies first), every province listed:
+    most have nothing yet, and the table says so."""
+    by_province: dict[str, list[Source]] = {}
+    for source in sources:
+        by_province.setdefault(source.province_code, []).append(source)
+    rows = []
+    for code, name in [(NATIONAL, "中央 central government"), *PROVINCES.items()]:
+        held = by_province.get(code, [])
+        crawled = sum(bool(crawls.get(s.id, {}).get("crawled_at")) for s in held)
+        levels = ", ".join(sorted({esc(LEVELS.get(s.level, s.level)) for s in held})) or "—"
+        rows.append([esc(name), f"<code>{code}</code>", str(len(held)), str(crawled),
+                     str(sum(counts[s.id] for s in held)), levels])
+    headers = ["省份 Province", "代码 Code", "来源 Sources", "已抓取 Crawled", "公文 Notices", "层级 Levels"]
+    return block(table(headers, rows), "gw-coverage")
+
+
+def sources_page(
+    sources: Sequence[Source], release: Release | None, checks: Mapping[str, Mapping[str, Any]] | None = None
+) -> str:
+    """Every source of the registry: a table, the coverage by province, then each source in full.
+    ``checks``: each source's last check (gongwen sources check), when the build was given them."""
+    checks = checks or {}
     counts = Counter(str(r.get("source_id")) for r in release.notices) if release else Counter[str]()
+    families = Counter(s.family for s in sources)
     parts = [
         front_matter("来源 Sources"),
         "# 来源 Sources\n\n",
-        ("gongwen 抓取的每个网站，取自 `crawlers/sources.toml`；每个来源都有同名的爬虫。\n"
-        "Every site gongwen crawls, from `crawlers/sources.toml`; a spider of the same name walks "
-        "each one. The terms record what is known about reusing each site's pages.\n\n"),
+        ("gongwen 抓取的每个网站，取自 `crawlers/sources.toml`；按网站系统（CMS）导航。\n"
+        f"Every site gongwen crawls, from `crawlers/sources.toml`: {len(sources)} sources, navigated by "
+        "their CMS family (" + ", ".join(f"{esc(f)} {n}" for f, n in families.most_common()) + "). "
+        "The evidence says where each start URL and family come from; the terms record what is known "
+        "about reusing each site's pages.\n\n"),
     ]
     if release is None:
         parts.append(NO_RELEASE)
@@ -78,7 +143,12 @@ def sources_page(sources: Sequence[Source], release: Release | None) -> str:
         parts.append(f"公文数取自版本 {release.version}. Counts are from version {release.version}.\n\n")
     rows = (resource_rows(release.folder, "sources") if release else None) or []
     crawls = {str(r.get("source_id")): r for r in rows}
-    parts += [_source_block(s, counts[s.id] if release else None, crawls.get(s.id)) for s in sources]
+    parts += ["## 全部来源 All sources\n\n", _summary(sources, crawls, checks), "\n\n"]
+    parts += ["## 覆盖 Coverage by province\n\n", _coverage(sources, counts, crawls), "\n\n"]
+    parts += [
+        _source_block(s, counts[s.id] if release else None, crawls.get(s.id), checks.get(s.id))
+        for s in sources
+    ]
     return "".join(parts)
 
 

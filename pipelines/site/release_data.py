@@ -95,6 +95,17 @@ def dataset_folder(environ: Mapping[str, str], root: Path = ROOT) -> Path:
     return Path(chosen).resolve() if chosen else root / "datasets" / "notices"
 
 
+def source_checks(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Each source's last check (``gongwen sources check``), from the file ``$GONGWEN_CHECKS`` names;
+    empty when it names none or the file is not there (no check has run)."""
+    chosen = environ.get("GONGWEN_CHECKS", "").strip()
+    path = Path(chosen) if chosen else None
+    if path is None or not path.is_file():
+        return {}
+    checks: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return checks
+
+
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
