@@ -7,11 +7,14 @@ import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from gongwen.crawlers.navigation.families import FAMILIES, Selectors, detect_family, read_list_page
 from gongwen.crawlers.navigation.list_page import Link, as_response
+from gongwen.crawlers.registry import Source, load_sources
+from gongwen.crawlers.sampleweb.render import LAYOUTS, SampleWeb, detail_url, list_path, load_pages
 from tests.conftest import BIN
 
 HANDAN = "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/"
@@ -294,3 +297,42 @@ def test_list_page_refuses_bad_input_with_one_line(tmp_path: Path, args: list[st
     assert said in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert done.stdout == ""
+
+
+# --- every family of the sample web, through the command --------------------------------------------
+
+REPLICATED = [s for s in load_sources() if s.id in LAYOUTS]
+
+
+@pytest.mark.parametrize("source", REPLICATED, ids=lambda s: s.family)
+def test_list_page_reads_the_first_list_page_of_each_family(source: Source, tmp_path: Path) -> None:
+    """The first list page (or list API answer) as the sample web serves it, read without --family:
+    exactly the notices it shows, in its order, and the page after it."""
+    start = urlsplit(source.start_urls[0])
+    served = SampleWeb([source]).lookup(start.netloc, start.path + (f"?{start.query}" if start.query else ""))
+    assert served is not None
+    saved = tmp_path / "list"
+    saved.write_bytes(served.body)
+    done = _list_page(str(saved), "--url", source.start_urls[0])
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    layout, pages = LAYOUTS[source.id], load_pages(source.id)
+    shown = pages[: layout.per_page]
+    assert [link["url"] for link in printed["detail_links"]] == [detail_url(source, p) for p in shown]
+    dated = source.id != "repost_qqjl"  # the content farm's list shows no dates
+    dates = [link["date"] for link in printed["detail_links"]]
+    assert dates == [p.list_date if dated else None for p in shown]
+    following = [_second_page(source, len(pages))] if len(pages) > layout.per_page else []
+    assert printed["next_pages"][:1] == following
+
+
+def _second_page(source: Source, count: int) -> str:
+    """Where the second list page is, as each family addresses it."""
+    layout, start = LAYOUTS[source.id], source.start_urls[0]
+    if source.family == "govcn":
+        return start.replace("&p=1&", "&p=2&")
+    if source.family == "hanweb":
+        proxy = f"/module/web/jpage/dataproxy.jsp?startrecord=6&endrecord={min(10, count)}&perpage=5"
+        return urljoin(start, proxy + "&columnid=97564&unitid=525424&webid=410")
+    pages = -(-count // layout.per_page)
+    return urljoin(start, list_path(layout, urlsplit(start).path, 2, pages))
