@@ -104,10 +104,10 @@ def _summary(sources: Sequence[Source], crawls: Mapping[str, Mapping[str, Any]],
 def _coverage(
     sources: Sequence[Source], counts: Counter[str], crawls: Mapping[str, Mapping[str, Any]]
 ) -> str:
-    """Sources, crawled sources and notices by province (central bodies first), every province listed:
-    most have nothing yet, and the table says so."""
+    """Government sources, crawled sources and notices by province (central bodies first), every
+    province listed: most have nothing yet, and the table says so."""
     by_province: dict[str, list[Source]] = {}
-    for source in sources:
+    for source in (s for s in sources if s.level != "none"):
         by_province.setdefault(source.province_code, []).append(source)
     rows = []
     for code, name in [(NATIONAL, "中央 central government"), *PROVINCES.items()]:
