@@ -49,7 +49,7 @@ class Anchor:
     url: str
     title: str
     date: str | None
-    block: int  # the id of the element holding its row (entries of one list share it)
+    block: str  # the path of the element holding its row (entries of one list share it)
     block_shape: str  # that element's tag and class: lists split into several blocks share it
     in_chrome: bool
 
@@ -117,7 +117,8 @@ def anchors(root: Selector, base_url: str) -> list[Anchor]:
         block = row.xpath("..")
         holder = block[0] if block else row
         shape = f"{holder.root.tag}.{holder.attrib.get('class', '')}"
-        found.append(Anchor(url, title, shown_date(rest), id(holder.root), shape, _chrome(a)))
+        place = holder.root.getroottree().getpath(holder.root)
+        found.append(Anchor(url, title, shown_date(rest), place, shape, _chrome(a)))
     return found
 
 
@@ -147,8 +148,8 @@ def by_look(found: list[Anchor]) -> list[Link]:
     with a date beside them and again those with an article's URL shape; the best block wins, with
     the blocks of the same shape (a list split into several <ul>s)."""
     candidates = [a for a in found if a.titled and not a.in_chrome]
-    scores: dict[int, int] = {}
-    shapes: dict[int, str] = {}
+    scores: dict[str, int] = {}
+    shapes: dict[str, str] = {}
     for a in candidates:
         points = 1 + 2 * (a.date is not None) + bool(DETAIL_SHAPE.search(a.url))
         scores[a.block] = scores.get(a.block, 0) + points

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from scrapy.http import TextResponse
 
-from gongwen.crawlers.navigation.list_page import Link, ListPage, epoch_date, shown_date, text_of, unique
+from gongwen.crawlers.navigation.list_page import (
+    Link,
+    ListPage,
+    epoch_date,
+    shown_date,
+    text_of,
+    unique,
+    with_param,
+)
 
 GKMLPT_PAGE_SIZE = 100  # the gkmlpt API answers 100 articles a page
 
@@ -17,15 +25,10 @@ def _answer(response: TextResponse) -> Any:
     return json.loads(response.text)
 
 
-def _with_page(url: str, name: str, page: int) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return parts._replace(query=urlencode({**query, name: page})).geturl()
-
-
-def _page(url: str, name: str) -> int:
-    value = dict(parse_qsl(urlsplit(url).query)).get(name, "1")
-    return int(value) if value.isdigit() else 1
+def _number(url: str, name: str, default: int = 1) -> int:
+    """The number the query parameter ``name`` of ``url`` holds, or ``default``."""
+    value = dict(parse_qsl(urlsplit(url).query)).get(name, "")
+    return int(value) if value.isdigit() else default
 
 
 def govcn(response: TextResponse) -> ListPage:
@@ -43,11 +46,11 @@ def govcn(response: TextResponse) -> ListPage:
         for row in rows
         if row.get("url")
     ]
-    page, size = _page(response.url, "p"), _page(response.url, "n") if "n=" in response.url else len(rows)
+    page, size = _number(response.url, "p"), _number(response.url, "n", len(rows))
     totals = [int(c.get("totalCount") or 0) for c in categories] + [int(search.get("totalCount") or 0)]
     pages = int(search.get("totalpage") or 0)
     more = page < pages or (size > 0 and page * size < max(totals))
-    return ListPage(unique(links), [_with_page(response.url, "p", page + 1)] if rows and more else [])
+    return ListPage(unique(links), [with_param(response.url, "p", page + 1)] if rows and more else [])
 
 
 def gkmlpt(response: TextResponse) -> ListPage:
@@ -68,9 +71,9 @@ def gkmlpt(response: TextResponse) -> ListPage:
             None,
         )
         links.append(Link(urljoin(response.url, url), text_of(article.get("title") or ""), shown))
-    page = _page(response.url, "page")
+    page = _number(response.url, "page")
     more = articles and (page - 1) * GKMLPT_PAGE_SIZE + len(articles) < int(answer.get("total") or 0)
-    return ListPage(unique(links), [_with_page(response.url, "page", page + 1)] if more else [])
+    return ListPage(unique(links), [with_param(response.url, "page", page + 1)] if more else [])
 
 
 def _when(value: object) -> str | None:

@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
@@ -68,6 +69,13 @@ def text_of(html: str) -> str:
         if "<" in html
         else clean(html)
     )
+
+
+def with_param(url: str, name: str, value: int) -> str:
+    """``url`` with its query parameter ``name`` set to ``value`` (the others as they were)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    return parts._replace(query=urlencode({**query, name: value})).geturl()
 
 
 def unique(links: list[Link]) -> list[Link]:

@@ -8,11 +8,11 @@ variables), whose pages are index.html, index_1.html …; a link to this page's 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
-from gongwen.crawlers.navigation.list_page import clean
+from gongwen.crawlers.navigation.list_page import clean, with_param
 
 _NEXT_TEXT = re.compile(r"^(?:下一?[页頁]|next|>|›|»)\s*[>›»]*$", re.IGNORECASE)
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
@@ -74,7 +74,7 @@ def next_by_query(root: Selector, here: str) -> list[str]:
     name = next((p for p in _PAGE_PARAMS if p in query and query[p].isdigit()), None)
     if name is None:
         return []
-    wanted = parts._replace(query=urlencode({**query, name: int(query[name]) + 1})).geturl()
+    wanted = with_param(here, name, int(query[name]) + 1)
     hrefs = {urljoin(here, h) for h in root.css("a::attr(href)").getall()}
     return [wanted] if wanted in hrefs else []
 
