@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, model_validator
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 # Validation context for a notice that the same code validated before it wrote it (pipelines.read.readings,
 # under a fingerprint of this code): the sha256 of its text is not computed again.
@@ -38,6 +38,8 @@ class FlagCode(StrEnum):
     DOC_NUMBER_NONSTANDARD = "doc_number_nonstandard"
     ENCODING_REPLACEMENT = "encoding_replacement"
     REPOST = "repost"
+    AGENCY_FROM_SITE = "agency_from_site"  # nothing on the page names the issuer: the site's owner is given
+    MARKUP_TRUNCATED = "markup_truncated"  # nested deeper than the parser reads: text may be missing
 
 
 # A string with at least one visible character (a search pattern, the same in pydantic and JSON Schema).

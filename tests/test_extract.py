@@ -173,7 +173,8 @@ def _codes(x: Extracted) -> list[str]:
         (TRS, "genre", "工作方案"),
         (HANWEB, "title", "新旧动能转换综合试验区建设，今年要在这7个方面攻坚突破"),
         (HANWEB, "published_date", date(2020, 4, 10)),
-        (HANWEB, "issuing_agency", None),  # 来源 is a newspaper, not an agency
+        # 来源 is a newspaper, not an agency, and nothing else names one: the site's owner (flagged).
+        (HANWEB, "issuing_agency", "山东省人民政府"),
         (HANWEB, "doc_number", None),
         (HANWEB, "doc_type", None),
         # The hijacked 发文机关 leaves the title; without a SiteName the page names the real one only by
@@ -247,7 +248,7 @@ def test_hanweb_download_handler_is_an_attachment() -> None:
         (GOVCN, []),
         (XXGK_TABLE, []),
         (TRS, []),
-        (HANWEB, []),
+        (HANWEB, ["agency_from_site"]),
         (EASYSITE, ["spam_injection"]),
         (CONTENT_FARM, ["missing_date"]),
     ],

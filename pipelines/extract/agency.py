@@ -83,6 +83,14 @@ def expand_short_name(name: str, site_name: str | None) -> str:
 class Agency:
     name: str
     formal: bool  # a 发文机关 as a document prints it, or a short form written out in full
+    assumed: bool = False  # nothing on the page names it: the site's owner
+
+
+def site_owner(site_name: str | None) -> Agency | None:
+    """The site's owner (<meta name="SiteName">) when it is a government body: the agency of a page
+    that names none (a notice of a county's site is the county's, unless it says otherwise)."""
+    name = clean_agency(site_name)
+    return Agency(name, formal=False, assumed=True) if name and is_agency_line(name) else None
 
 
 def choose_agency(

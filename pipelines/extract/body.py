@@ -9,6 +9,7 @@ from collections import Counter
 from lxml.cssselect import CSSSelector
 
 from gongwen.pipelines.extract.dom import Element, attr_words, is_hidden, lines_of, remove_keep_tail, tag_of
+from gongwen.pipelines.extract.labels import is_label_line
 from gongwen.pipelines.normalise.text import cjk_count
 
 # Body containers used by the CMS families, most specific first (domain notes §4.2–4.7).
@@ -44,19 +45,33 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
 CHROME_WORDS = frozenset({
     "打印", "打印本页", "打印此页", "关闭", "关闭窗口", "关闭本页", "返回顶部", "收藏", "我要纠错", "纠错",
     "分享", "大", "中", "小", "默认", "简体", "繁体", "无障碍", "关怀版", "长者模式", "网站无障碍", "保存",
-    "上一篇", "下一篇",
+    "上一篇", "下一篇", "我的收藏", "加入收藏", "收藏本页", "打印文章", "关闭页面",
 })
+# A share of a container's text above which it is no article: link text (menus, lists of other
+# pages) and metadata label lines together.
+MAX_NOT_TEXT = 0.5
 _CHROME_SPLIT = re.compile(r"[\s【】\[\]|丨/、·]+")
 # A line after which nothing is text: related links, QR codes, print bars.
 CUT_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"^【?(?:相关链接|相关文件|相关报道|相关附件|相关稿件|关联稿件|相关解读|相关阅读|延伸阅读|相关新闻|相关信息)】?[:：]?$",
     r"^扫一扫在手机",
+    # Interpretations linked after the document: 一图读懂：…, 政策解读：点击查看.
+    r"^【?(?:一图读懂|图解|图文解读|政策解读|文字解读|图片解读|视频解读|解读)】?[:：]",
 ))
+
+
+def reads_as_text(el: Element) -> bool:
+    """Whether an element holds an article: not mostly link text or metadata label lines. A page with
+    metadata and no article then has an empty body (and its flag), not its menus or its table."""
+    total = cjk_count(" ".join(el.itertext()))
+    linked = sum(cjk_count(" ".join(a.itertext())) for a in el.iter("a"))
+    labelled = sum(cjk_count(line) for line in lines_of(el) if is_label_line(line))
+    return total > 0 and linked + labelled <= MAX_NOT_TEXT * total
 
 
 def _best(candidates: list[Element]) -> Element | None:
     scored = [(cjk_count(" ".join(el.itertext())), el) for el in candidates]
-    scored = [(score, el) for score, el in scored if score >= 10]
+    scored = [(score, el) for score, el in scored if score >= 10 and reads_as_text(el)]
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
 
 
@@ -109,7 +124,7 @@ def _by_density(root: Element) -> Element | None:
     if not credit:
         return None
     best, score = credit.most_common(1)[0]
-    return best if score >= 10 else None
+    return best if score >= 10 and reads_as_text(best) else None
 
 
 def find_container(root: Element) -> tuple[Element | None, Element | None]:
@@ -147,7 +162,15 @@ def is_noise_line(line: str) -> bool:
     if any(p.search(line) for p in NOISE_LINES):
         return True
     words = [w for w in _CHROME_SPLIT.split(line) if w]
-    return bool(words) and all(w in CHROME_WORDS for w in words)
+    if not words or words[-1] not in CHROME_WORDS:
+        return False
+    # Buttons alone, or a toolbar: 时间：… 来源：… then buttons (我的收藏 打印 关闭).
+    while words and words[-1] in CHROME_WORDS:
+        words.pop()
+    return not words or _TOOLBAR_HEAD.match(words[0]) is not None or is_label_line(" ".join(words))
+
+
+_TOOLBAR_HEAD = re.compile(r"^(?:时间|日期|发布时间|来源|作者)[:：]")
 
 
 def body_lines(container: Element) -> list[str]:

@@ -25,6 +25,8 @@ BLOCK_TAGS = frozenset({
     "ucapcontent",
 })
 CELL_TAGS = frozenset({"td", "th"})
+# Set on the root by parse_html when the page nests deeper than even a deep-tree parse allows.
+TRUNCATED = "data-gongwen-truncated"
 # Stands in the page's lines where the skipped body was.
 BODY_MARK = "\x00body\x00"
 # Declarations that keep an element from being seen: not displayed, invisible, pushed off screen
@@ -55,18 +57,59 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse_html(text: str) -> Element:
-    """The document tree; comments, processing instructions and script-like elements removed."""
+    """The document tree; comments, processing instructions and script-like elements removed.
+
+    Old CMS pages nest hundreds of unclosed <font> or <p> tags: the parser allows deep trees (libxml2
+    stops at a depth of 256 otherwise and drops the rest of the page without a word), and
+    ``TRUNCATED`` is set on the root when even that was not deep enough. An early </html> (a header
+    include that closes the document before the article) makes libxml2 start a second top-level
+    tree: its content is moved back into the first, so that nothing after it is lost."""
     text = _NOT_XML.sub("", _XML_DECLARATION.sub("", text))
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NotAPage(f"not HTML: lxml cannot parse it ({exc})") from exc
+    if any("depth" in error.message.lower() for error in parser.error_log):
+        root.set(TRUNCATED, "1")
+    _one_tree(root)
     for node in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
         remove_keep_tail(node)
     _inline_hiding_rules(root)
     for node in list(root.iter(*DROP_TAGS)):
         remove_keep_tail(node)
     return root
+
+
+def _one_tree(root: Element) -> None:
+    """Move the content of the top-level trees after the first (an early </html>) into the first:
+    their head's elements to its head, everything else to the end of its body."""
+    extras = [el for el in root.itersiblings() if tag_of(el) == "html"]
+    if not extras:
+        return
+    head, body = root.find("head"), root.find("body")
+    if body is None:
+        body = lxml.etree.SubElement(root, "body")
+    for extra in extras:
+        for part in list(extra):
+            if tag_of(part) == "head" and head is not None:
+                head.extend(list(part))
+            elif tag_of(part) == "body":
+                _move_text(part, body)
+                body.extend(list(part))
+            else:
+                body.append(part)
+
+
+def _move_text(source: Element, body: Element) -> None:
+    """The text at the start of ``source``, put at the end of ``body``."""
+    if not source.text:
+        return
+    last = body[-1] if len(body) else None
+    if last is None:
+        body.text = (body.text or "") + source.text
+    else:
+        last.tail = (last.tail or "") + source.text
 
 
 def _inline_hiding_rules(root: Element) -> None:
@@ -155,23 +198,35 @@ def _join_source_breaks(text: str) -> str:
     return _BREAK_BETWEEN_CJK.sub("", text).replace(_BREAK, " ")
 
 
-def _walk(el: Element, out: list[str], skip: Element | None) -> None:
-    if el is skip:
-        out.append(f"\n{BODY_MARK}\n")
-        return
-    tag = tag_of(el)
-    if tag in BLOCK_TAGS:
-        out.append("\n")
-    elif tag in CELL_TAGS:
-        out.append(" \t ")
-    if el.text and tag:
-        out.append(_source_breaks(el.text))
-    for child in el:
-        _walk(child, out, skip)
-        if child.tail:
-            out.append(_source_breaks(child.tail))
-    if tag in BLOCK_TAGS or tag == "br":
-        out.append("\n")
+_LEAVING = object()  # on _walk's stack: the element's children are done
+_LEAVING_QUIETLY = object()  # the same for the skipped element: only its tail is text
+
+
+def _walk(top: Element, out: list[str], skip: Element | None) -> None:
+    """The text of ``top`` with line marks, in document order. Iterative: old CMS pages nest deeper
+    than Python's recursion allows."""
+    stack: list[tuple[object, Element]] = [(None, top)]
+    while stack:
+        what, el = stack.pop()
+        if what is _LEAVING or what is _LEAVING_QUIETLY:
+            if what is _LEAVING and (tag_of(el) in BLOCK_TAGS or tag_of(el) == "br"):
+                out.append("\n")
+            if el is not top and el.tail:
+                out.append(_source_breaks(el.tail))
+            continue
+        if el is skip:  # left out, a mark in its place
+            out.append(f"\n{BODY_MARK}\n")
+            stack.append((_LEAVING_QUIETLY, el))
+            continue
+        tag = tag_of(el)
+        if tag in BLOCK_TAGS:
+            out.append("\n")
+        elif tag in CELL_TAGS:
+            out.append(" \t ")
+        if el.text and tag:
+            out.append(_source_breaks(el.text))
+        stack.append((_LEAVING, el))
+        stack.extend((None, child) for child in reversed(el))
 
 
 def lines_of(el: Element, skip: Element | None = None) -> list[str]:

@@ -128,10 +128,23 @@ class Signature:
     signed: date | None
 
 
+# An undated closing line naming the author, as statistics and news items end: （万载县统计局）.
+_CLOSING_AGENCY = re.compile(r"^[（(](?P<agency>[^（）()]{2,40})[）)]$")
+
+
 def signature_of(lines: list[str]) -> Signature:
     """The first 发文机关署名 + 成文日期 pair: a date line right after an agency (or signer) line, or an
     agency and a date on one line. Without one, a date line closing a paragraph (the seal stood for
-    the agency name) gives the date alone."""
+    the agency name) gives the date alone, and an agency in brackets closing the text its name."""
+    found = _dated_signature(lines)
+    if found.agency is None and lines and (closing := _CLOSING_AGENCY.match(lines[-1])):
+        name = closing["agency"].strip()
+        if is_agency_line(name):
+            return Signature(name, found.signed)
+    return found
+
+
+def _dated_signature(lines: list[str]) -> Signature:
     unsigned: date | None = None
     for i, line in enumerate(lines):
         signed = parse_date(line)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from gongwen.pipelines.extract.agency import Agency, choose_agency, title_agency
+from gongwen.pipelines.extract.agency import Agency, choose_agency, site_owner, title_agency
 from gongwen.pipelines.extract.body import body_lines, find_container
 from gongwen.pipelines.extract.decode import Decoded, NotAPage, decode_page
-from gongwen.pipelines.extract.dom import BODY_MARK, Element, lines_of, parse_html
+from gongwen.pipelines.extract.dom import BODY_MARK, TRUNCATED, Element, lines_of, parse_html
 from gongwen.pipelines.extract.fields import (
     Titles,
     Validity,
@@ -29,7 +29,14 @@ from gongwen.pipelines.extract.hostile import (
     title_mismatch,
     vocabulary,
 )
-from gongwen.pipelines.extract.labels import collect, inline_pairs, meta_value, read_meta, structural_pairs
+from gongwen.pipelines.extract.labels import (
+    collect,
+    inline_pairs,
+    is_label_line,
+    meta_value,
+    read_meta,
+    structural_pairs,
+)
 from gongwen.pipelines.extract.letter import HEAD_LINES, Signature, addressees_of, signature_of, trim_head
 from gongwen.pipelines.extract.links import attachments_of
 from gongwen.pipelines.extract.list_pages import not_a_notice
@@ -84,10 +91,11 @@ def _same(text: str) -> str:
 
 
 def _date_under_title(above: list[str], title: str | None) -> date | None:
-    """A date on the lines between the heading and the body ("2023-05-06 10:20 来源：…")."""
+    """A date on the lines between the heading and the body ("2023-05-06 10:20 来源：…"), not on a
+    labelled line: those dates are read with their labels' meanings (a 成文日期 is no 发布日期)."""
     compact = (title or "").replace(" ", "")
     starts = [i for i, line in enumerate(above) if compact and line.replace(" ", "") == compact]
-    under = above[starts[-1] + 1:] if starts else []
+    under = [line for line in above[starts[-1] + 1:] if not is_label_line(line)] if starts else []
     return next((d for line in under if len(line) <= 80 and (d := find_date(line)) is not None), None)
 
 
@@ -175,7 +183,7 @@ def _read_text(page: _Page) -> _Text:
         (labels.get("issuer"), signature.agency, title_agency(title)),
         (labels.get("publisher"), simplified(meta_value(page.meta, "publisher") or "")),
         page.site_name,
-    )
+    ) or site_owner(page.site_name)
     cleaned = remove_spam(title, lines, agency.name if agency and agency.formal else None)
     return _Text(
         titles, printed_title, script, simplified, raw_number, parsed, placeholder, labels, agency, signature,
@@ -230,6 +238,10 @@ def _flags(page: _Page, text: _Text, x: Extracted, url: str) -> list[Flag]:
         spam_flag(found, [note for note in notes if note]),
         doc_number_flag(text.raw_number, text.number, placeholder=text.placeholder),
         None if x.body_text else flag(FlagCode.EMPTY_BODY, "no body text found on the page"),
+        flag(FlagCode.AGENCY_FROM_SITE, f"the page names no issuing agency; the site's owner "
+             f"({x.issuing_agency}, its SiteName) is given") if text.agency and text.agency.assumed else None,
+        flag(FlagCode.MARKUP_TRUNCATED, "the page's markup nests deeper than the parser reads: text after "
+             "that depth may be missing") if page.root.get(TRUNCATED) else None,
         None if x.written_date or x.published_date else flag(
             FlagCode.MISSING_DATE, "the page shows neither a 成文日期 nor a 发布日期"),
     )

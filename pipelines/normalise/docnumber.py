@@ -169,9 +169,13 @@ _TITLE_NUMBER = re.compile(r"\s*[（(]\s*(?P<num>[^（()）]{2,40}?)\s*[）)]\s*
 
 
 def split_title_number(title: str | None) -> tuple[str | None, str | None]:
-    """A title printed with its own 文号 in brackets at the end ("关于…的通知（国办发〔2019〕6号）"): the
-    title without it, and the 文号 as printed. Other titles come back whole, with None."""
+    """A title printed with its own 文号, in brackets at the end ("关于…的通知（国办发〔2019〕6号）") or
+    before it ("某政〔2026〕2号 关于…的通知"): the title without it, and the 文号 as printed. Other titles
+    come back whole, with None."""
     m = _TITLE_NUMBER.search(title or "")
     if title and m and m.start() > 0 and parse_doc_number(m["num"]) is not None:
         return title[: m.start()].rstrip(), m["num"]
+    first, _, rest = (title or "").partition(" ")
+    if title and rest.strip() and parse_doc_number(first) is not None:
+        return rest.strip(), first
     return title, None

@@ -84,10 +84,14 @@ _COLUMN_WORDS = r"(?:文件|公开|信息|公告|动态|要闻|政策|专栏|专
 _COLUMN_SUFFIX = re.compile(rf"{_SEPARATOR}[^_|｜—-]{{0,12}}{_COLUMN_WORDS}\s*$")
 
 
+# A column's tag before a title: 【县政府文件】, [通知公告] (short, and something follows it).
+_CATEGORY_TAG = re.compile(r"^[【\[［](?P<tag>[^【】\[\]［］“”\"'‘’]{2,8})[】\]］]\s*(?=\S)")
+
+
 def clean_title(s: str) -> str:
     """The title with whitespace normalised (letter-spacing closed up, one space kept between words:
-    "省政府召开常务会议 研究部署…") and the site's name (with the column names before it) removed from
-    its end or its start."""
+    "省政府召开常务会议 研究部署…"), the site's name (with the column names before it) removed from
+    its end or its start, and a column's tag (【县政府文件】) from its start."""
     title = normalise_line(s)
     stripped = _SITE_SUFFIX.sub("", title)
     if stripped != title:
@@ -97,7 +101,7 @@ def clean_title(s: str) -> str:
             stripped = shorter
     else:
         stripped = _SITE_PREFIX.sub("", title)
-    return stripped.strip() or title
+    return _CATEGORY_TAG.sub("", stripped.strip()) or title
 
 
 # A lowercase pinyin gloss injected between two CJK characters by content farms: 辦(ban)公廳.

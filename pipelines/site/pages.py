@@ -61,6 +61,14 @@ FLAG_EXPLANATIONS: dict[str, tuple[str, str]] = {
         "转载页面，并非发文机关的原始发布，请以原文为准",
         "a repost, not the issuing agency's own publication; check the original",
     ),
+    FlagCode.AGENCY_FROM_SITE: (
+        "页面未写明发文机关，此处为网站主办单位",
+        "the page names no issuing agency: the one shown is the site's owner",
+    ),
+    FlagCode.MARKUP_TRUNCATED: (
+        "页面标签嵌套过深，正文可能不完整",
+        "the page's markup nests too deep to read whole: some text may be missing",
+    ),
 }
 
 NO_RELEASE = (
