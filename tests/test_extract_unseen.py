@@ -187,3 +187,12 @@ def test_ideographic_spaces_and_nbsp_in_titles_and_doc_numbers() -> None:
     assert x.title == "某县人民政府关于印发 春耕生产工作方案的通知"
     assert x.doc_number == "某政〔2024〕3号"
     assert "\xa0" not in (x.doc_number_raw or "")
+
+
+def test_an_empty_value_whose_next_element_is_another_label_and_its_value() -> None:
+    # As gov.cn's 部门文件 pages print an empty 发文字号 in their mobile metadata list.
+    x = _read(_page("<ul><li><span>发文字号：</span><span></span></li>"
+                    "<li><span>来\u00a0\u00a0源：</span><span>中国人民银行网站</span></li></ul>"
+                    f'<div class="TRS_Editor">{TEXT}</div>'))
+    assert (x.doc_number_raw, x.doc_number) == (None, None)
+    assert "doc_number_nonstandard" not in _codes(x)

@@ -21,6 +21,9 @@ BODY_SELECTORS: tuple[str, ...] = (
     ".news_cont_d_wrap", "#info_content", ".art-con", ".artile_zw", ".jgzn_content", "#content", ".content",
 )
 _COMPILED_SELECTORS = tuple(CSSSelector(s, translator="html") for s in BODY_SELECTORS)
+# Names so common that they also mark page-wide wrappers (menus, metadata tables and all): what they
+# hold must read as text (reads_as_text) before it is taken for the body.
+_WRAPPERS = frozenset({"#content", ".content"})
 # class/id words of page chrome inside or around a body container.
 NOISE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:share\w*|bdshare\w*|\w*print\w*|fontsize|font-size|zihao|\w*qrcode\w*|qr_container|"
@@ -69,9 +72,9 @@ def reads_as_text(el: Element) -> bool:
     return total > 0 and linked + labelled <= MAX_NOT_TEXT * total
 
 
-def _best(candidates: list[Element]) -> Element | None:
+def _best(candidates: list[Element], *, wrapper: bool = False) -> Element | None:
     scored = [(cjk_count(" ".join(el.itertext())), el) for el in candidates]
-    scored = [(score, el) for score, el in scored if score >= 10 and reads_as_text(el)]
+    scored = [(score, el) for score, el in scored if score >= 10 and (not wrapper or reads_as_text(el))]
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
 
 
@@ -140,7 +143,7 @@ def find_container(root: Element) -> tuple[Element | None, Element | None]:
     for name, selector in zip(BODY_SELECTORS, _COMPILED_SELECTORS, strict=True):
         if name[0] in "#." and name not in present:
             continue  # no element has that id or class: the selector would find nothing
-        found = _best(selector(root))
+        found = _best(selector(root), wrapper=name in _WRAPPERS)
         if found is not None:
             return found, found
     found = _by_density(root)

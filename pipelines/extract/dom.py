@@ -198,35 +198,34 @@ def _join_source_breaks(text: str) -> str:
     return _BREAK_BETWEEN_CJK.sub("", text).replace(_BREAK, " ")
 
 
-_LEAVING = object()  # on _walk's stack: the element's children are done
-_LEAVING_QUIETLY = object()  # the same for the skipped element: only its tail is text
+_BREAKS_AFTER = BLOCK_TAGS | {"br"}
 
 
 def _walk(top: Element, out: list[str], skip: Element | None) -> None:
-    """The text of ``top`` with line marks, in document order. Iterative: old CMS pages nest deeper
-    than Python's recursion allows."""
-    stack: list[tuple[object, Element]] = [(None, top)]
-    while stack:
-        what, el = stack.pop()
-        if what is _LEAVING or what is _LEAVING_QUIETLY:
-            if what is _LEAVING and (tag_of(el) in BLOCK_TAGS or tag_of(el) == "br"):
+    """The text of ``top`` with line marks, in document order. lxml walks the tree (no recursion:
+    old CMS pages nest deeper than Python's recursion allows)."""
+    walker = lxml.etree.iterwalk(top, events=("start", "end"))
+    closing: list[bool] = []  # for each open element: whether a line ends after it
+    for event, el in walker:
+        if event == "end":
+            if closing.pop():
                 out.append("\n")
-            if el is not top and el.tail:
+            if el.tail and el is not top:
                 out.append(_source_breaks(el.tail))
             continue
         if el is skip:  # left out, a mark in its place
             out.append(f"\n{BODY_MARK}\n")
-            stack.append((_LEAVING_QUIETLY, el))
+            walker.skip_subtree()
+            closing.append(False)
             continue
-        tag = tag_of(el)
+        tag = el.tag if isinstance(el.tag, str) else ""
         if tag in BLOCK_TAGS:
             out.append("\n")
         elif tag in CELL_TAGS:
             out.append(" \t ")
         if el.text and tag:
             out.append(_source_breaks(el.text))
-        stack.append((_LEAVING, el))
-        stack.extend((None, child) for child in reversed(el))
+        closing.append(tag in _BREAKS_AFTER)
 
 
 def lines_of(el: Element, skip: Element | None = None) -> list[str]:

@@ -54,10 +54,11 @@ def _spaced(label: str) -> str:
 _WHOLE_LABEL = re.compile(
     rf"^[\[【［]?(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})[\]】］]?\s*[:：]?$"
 )
-# A label inside a line of text: at the line start or after a space or separator, ended by a colon or a
-# closing bracket ("【发布时间】2023-05-06"); stop labels anywhere.
+# A label inside a line of text: at the line start or after a space, a separator or the colon of an
+# empty label before it ("发文字号：来源：…"), ended by a colon or a closing bracket
+# ("【发布时间】2023-05-06"); stop labels anywhere.
 _INLINE_LABEL = re.compile(
-    rf"(?:(?:^|(?<=[\s|丨【\[［（(]))(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})"
+    rf"(?:(?:^|(?<=[\s|丨【\[［（(:：]))(?P<label>{'|'.join(_spaced(x) for x in _ALL_LABELS)})"
     rf"|(?P<stop>{'|'.join(_spaced(x) for x in STOP_LABELS)}))(?:\s*[:：]|[\]】］]\s*[:：]?)"
 )
 _VALUE_TRIM = " \t|丨【】[]()（）:：,，;；"
@@ -92,8 +93,9 @@ def _next_element(node: Element) -> Element | None:
 
 
 def _value_after(el: Element, label_text: str) -> str | None:
-    """The value that follows a label element: its tail text, or the next sibling's text; climbing to
-    the parent while the parent holds nothing but the label (<td><b>索引号：</b></td><td>…</td>)."""
+    """The value that follows a label element: its tail text, or the next sibling's text (unless that
+    starts with a label of its own); climbing to the parent while the parent holds nothing but the
+    label (<td><b>索引号：</b></td><td>…</td>)."""
     node = el
     for _ in range(4):
         tail = normalise_line(node.tail or "").strip(_VALUE_TRIM)
@@ -101,8 +103,11 @@ def _value_after(el: Element, label_text: str) -> str | None:
             return tail
         sibling = _next_element(node)
         if sibling is not None:
+            # An empty value cell is no value: the next label's cell is not this label's value.
             value = text_of(sibling)
-            return "" if _WHOLE_LABEL.match(to_simplified(value.replace(" ", ""))) else value
+            simplified = to_simplified(value)
+            labelled = _WHOLE_LABEL.match(simplified.replace(" ", "")) or _INLINE_LABEL.match(simplified)
+            return "" if labelled else value
         parent = node.getparent()
         if parent is None or text_of(parent).replace(" ", "") != label_text:
             return None
