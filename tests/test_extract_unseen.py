@@ -196,3 +196,11 @@ def test_an_empty_value_whose_next_element_is_another_label_and_its_value() -> N
                     f'<div class="TRS_Editor">{TEXT}</div>'))
     assert (x.doc_number_raw, x.doc_number) == (None, None)
     assert "doc_number_nonstandard" not in _codes(x)
+
+
+def test_a_formal_name_is_not_taken_for_a_short_form_of_the_site_s_joint_masthead() -> None:
+    # 平潭综合实验区管委会 issues; the site is the joint 党工委管委会: the row's name stands.
+    x = _read(_page('<table><tr><td>发文机关：</td><td>平潭综合实验区管委会</td></tr></table>'
+                    f'<div class="TRS_Editor">{TEXT}</div>',
+                    head='<meta name="SiteName" content="平潭综合实验区党工委管委会">'))
+    assert x.issuing_agency == "平潭综合实验区管委会"

@@ -54,6 +54,10 @@ def abbreviates(short: str, full: str) -> bool:
     ending = AGENCY_ENDING.search(full)
     if len(short) < 3 or len(full) <= len(short) or ending is None or short[-1] not in ending.group(0):
         return False
+    if any(full.startswith(short[:i]) and full.endswith(short[i:]) for i in range(1, len(short))):
+        # One word inserted inside: a name of its own, not a short form (平潭综合实验区管委会 of the
+        # joint masthead 平潭综合实验区党工委管委会); a place name before it still is (县统计局).
+        return False
     remaining = iter(full)
     return all(c in remaining for c in short)
 
