@@ -40,6 +40,7 @@ class FlagCode(StrEnum):
     REPOST = "repost"
     AGENCY_FROM_SITE = "agency_from_site"  # nothing on the page names the issuer: the site's owner is given
     MARKUP_TRUNCATED = "markup_truncated"  # nested deeper than the parser reads: text may be missing
+    DATES_DISAGREE = "dates_disagree"  # the shown 发布日期 and the page's meta date are days apart
 
 
 # A string with at least one visible character (a search pattern, the same in pydantic and JSON Schema).

@@ -139,6 +139,13 @@ def test_a_visible_labelled_date_wins_over_a_later_meta_date() -> None:
         )
     )
     assert x.published_date == date(2019, 3, 12)
+    assert "dates_disagree" in _codes(x)
+
+
+def test_a_meta_date_a_day_from_the_shown_one_is_no_disagreement() -> None:
+    x = _read(_page(f'<div class="info">发布日期：2019-03-12</div><div class="TRS_Editor">{TEXT}</div>',
+                    head='<meta name="PubDate" content="2019-03-13 10:00">'))
+    assert "dates_disagree" not in _codes(x)
 
 
 def test_toolbars_repeated_metadata_and_interpretations_are_not_body_text() -> None:

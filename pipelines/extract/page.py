@@ -219,6 +219,18 @@ def _extracted(page: _Page, text: _Text, url: str) -> Extracted:
     )
 
 
+DATES_APART = 7  # days between the shown and the meta 发布日期 past which the reader is told
+
+
+def _dates_flag(shown: date | None, meta: date | None) -> Flag | None:
+    """The shown 发布日期 wins over the meta date (often a re-publication stamp years later); when they
+    are more than a few days apart, the record says so."""
+    if shown is None or meta is None or abs((meta - shown).days) <= DATES_APART:
+        return None
+    return flag(FlagCode.DATES_DISAGREE, f"the page shows 发布日期 {shown.isoformat()}; its meta date says "
+                f"{meta.isoformat()} (the shown date is given)")
+
+
 def _flags(page: _Page, text: _Text, x: Extracted, url: str) -> list[Flag]:
     """What the page shows a reader should be warned of: a broken encoding, spam, a 文号 out of form, no
     body, no date."""
@@ -240,6 +252,7 @@ def _flags(page: _Page, text: _Text, x: Extracted, url: str) -> list[Flag]:
         None if x.body_text else flag(FlagCode.EMPTY_BODY, "no body text found on the page"),
         flag(FlagCode.AGENCY_FROM_SITE, f"the page names no issuing agency; the site's owner "
              f"({x.issuing_agency}, its SiteName) is given") if text.agency and text.agency.assumed else None,
+        _dates_flag(x.published_date, first_date(meta_value(meta, "published_date"))),
         flag(FlagCode.MARKUP_TRUNCATED, "the page's markup nests deeper than the parser reads: text after "
              "that depth may be missing") if page.root.get(TRUNCATED) else None,
         None if x.written_date or x.published_date else flag(

@@ -65,6 +65,10 @@ FLAG_EXPLANATIONS: dict[str, tuple[str, str]] = {
         "页面未写明发文机关，此处为网站主办单位",
         "the page names no issuing agency: the one shown is the site's owner",
     ),
+    FlagCode.DATES_DISAGREE: (
+        "页面显示的发布日期与其元数据日期相差较大，此处采用页面显示的日期",
+        "the publication date shown on the page and its metadata date are days apart: the shown one is given",
+    ),
     FlagCode.MARKUP_TRUNCATED: (
         "页面标签嵌套过深，正文可能不完整",
         "the page's markup nests too deep to read whole: some text may be missing",
