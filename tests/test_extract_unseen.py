@@ -143,8 +143,12 @@ def test_a_visible_labelled_date_wins_over_a_later_meta_date() -> None:
 
 
 def test_a_meta_date_a_day_from_the_shown_one_is_no_disagreement() -> None:
-    x = _read(_page(f'<div class="info">发布日期：2019-03-12</div><div class="TRS_Editor">{TEXT}</div>',
-                    head='<meta name="PubDate" content="2019-03-13 10:00">'))
+    x = _read(
+        _page(
+            f'<div class="info">发布日期：2019-03-12</div><div class="TRS_Editor">{TEXT}</div>',
+            head='<meta name="PubDate" content="2019-03-13 10:00">',
+        )
+    )
     assert "dates_disagree" not in _codes(x)
 
 
@@ -198,16 +202,55 @@ def test_ideographic_spaces_and_nbsp_in_titles_and_doc_numbers() -> None:
 
 def test_an_empty_value_whose_next_element_is_another_label_and_its_value() -> None:
     # As gov.cn's 部门文件 pages print an empty 发文字号 in their mobile metadata list.
-    x = _read(_page("<ul><li><span>发文字号：</span><span></span></li>"
-                    "<li><span>来\u00a0\u00a0源：</span><span>中国人民银行网站</span></li></ul>"
-                    f'<div class="TRS_Editor">{TEXT}</div>'))
+    x = _read(
+        _page(
+            "<ul><li><span>发文字号：</span><span></span></li>"
+            "<li><span>来\u00a0\u00a0源：</span><span>中国人民银行网站</span></li></ul>"
+            f'<div class="TRS_Editor">{TEXT}</div>'
+        )
+    )
     assert (x.doc_number_raw, x.doc_number) == (None, None)
     assert "doc_number_nonstandard" not in _codes(x)
 
 
 def test_a_formal_name_is_not_taken_for_a_short_form_of_the_site_s_joint_masthead() -> None:
     # 平潭综合实验区管委会 issues; the site is the joint 党工委管委会: the row's name stands.
-    x = _read(_page('<table><tr><td>发文机关：</td><td>平潭综合实验区管委会</td></tr></table>'
-                    f'<div class="TRS_Editor">{TEXT}</div>',
-                    head='<meta name="SiteName" content="平潭综合实验区党工委管委会">'))
+    x = _read(
+        _page(
+            "<table><tr><td>发文机关：</td><td>平潭综合实验区管委会</td></tr></table>"
+            f'<div class="TRS_Editor">{TEXT}</div>',
+            head='<meta name="SiteName" content="平潭综合实验区党工委管委会">',
+        )
+    )
     assert x.issuing_agency == "平潭综合实验区管委会"
+
+
+def test_a_company_and_a_date_in_a_table_of_data_are_no_signature() -> None:
+    # NMPA publishes lists as a table whose cells hold paragraphs: a row's company and date, one line
+    # each, are no 发文机关 and 成文日期.
+    rows = "".join(
+        f"<tr><td><p>{n}</p></td><td><p>JYSB20003{n}</p></td><td><p>某某注射液</p></td>"
+        f"<td><p>某某药业有限责任公司</p></td><td><p>2020年9月{n}日</p></td></tr>"
+        for n in range(1, 5)
+    )
+    head = "<tr><th>序号</th><th>受理号</th><th>品名</th><th>企业</th><th>日期</th></tr>"
+    x = _read(
+        _page(
+            f'<div class="TRS_Editor"><p>以下药品批准证明文件待领取：</p><table>{head}{rows}</table></div>',
+            head='<meta name="ContentSource" content="国家药品监督管理局">',
+            title="2020年09月11日药品批准证明文件待领取信息发布",
+        )
+    )
+    assert x.issuing_agency == "国家药品监督管理局"
+    assert x.written_date is None
+
+
+def test_a_signature_after_a_table_of_targets_is_still_read() -> None:
+    rows = "".join(f"<tr><td>指标{n}</td><td>{n}0%</td><td>某县发展改革局</td></tr>" for n in range(1, 5))
+    x = _read(
+        _page(
+            f'<div class="TRS_Editor"><p>各乡镇人民政府：</p><table>{rows}</table>'
+            "<p>某县人民政府办公室</p><p>2024年1月3日</p></div>"
+        )
+    )
+    assert (x.issuing_agency, x.written_date) == ("某县人民政府办公室", date(2024, 1, 3))

@@ -176,6 +176,30 @@ def is_noise_line(line: str) -> bool:
 _TOOLBAR_HEAD = re.compile(r"^(?:时间|日期|发布时间|来源|作者)[:：]")
 
 
+MIN_GRID = 3  # rows and columns from which a table in the body is a grid of data, not a layout
+
+
+def _grids(container: Element) -> list[Element]:
+    """The tables of data in the body (3 rows and 3 columns or more): lists of items, not a layout."""
+    return [
+        table
+        for table in container.iter("table")
+        if len(rows := table.xpath(".//tr")) >= MIN_GRID
+        and max(len(row.xpath("./td|./th")) for row in rows) >= MIN_GRID
+    ]
+
+
+def text_outside_grids(container: Element) -> list[str] | None:
+    """The body's lines without its tables of data, or None when it has none: a company and a date in
+    a table's cells are no signature of the document."""
+    if not _grids(container):
+        return None
+    copied = copy.deepcopy(container)
+    for table in _grids(copied):
+        remove_keep_tail(table)
+    return body_lines(copied)
+
+
 def body_lines(container: Element) -> list[str]:
     """The container's paragraphs: chrome elements and lines removed, cut at related-links blocks."""
     body = copy.deepcopy(container)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal
 
 from gongwen.pipelines.extract.agency import Agency, choose_agency, site_owner, title_agency
-from gongwen.pipelines.extract.body import body_lines, find_container
+from gongwen.pipelines.extract.body import body_lines, find_container, text_outside_grids
 from gongwen.pipelines.extract.decode import Decoded, NotAPage, decode_page
 from gongwen.pipelines.extract.dom import BODY_MARK, TRUNCATED, Element, lines_of, parse_html
 from gongwen.pipelines.extract.fields import (
@@ -129,6 +129,7 @@ class _Page:
     outside: list[str]  # its lines outside the container
     body: list[str]  # the container's lines
     labels: dict[str, str]
+    prose: list[str] | None  # the container's lines without its tables of data (None: it has none)
 
 
 def _parse(body: bytes, content_type: str | None) -> _Page:
@@ -142,7 +143,8 @@ def _parse(body: bytes, content_type: str | None) -> _Page:
     outside = [line for line in page if line != BODY_MARK]
     raw_body = body_lines(container) if container is not None else []
     labels = collect(structural_pairs(root, skip) + inline_pairs(outside + raw_body[:HEAD_LINES]))
-    return _Page(decoded, root, meta, site_name, above, outside, raw_body, labels)
+    prose = text_outside_grids(container) if container is not None else None
+    return _Page(decoded, root, meta, site_name, above, outside, raw_body, labels, prose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +175,8 @@ def _read_text(page: _Page) -> _Text:
     simplified = to_simplified if script == "hant" else _same  # text fields are always simplified
     title = simplified(strip_pinyin_glosses(printed_title)) if printed_title else None
     lines = [simplified(line) for line in printed_lines]
-    signature = signature_of(lines)
+    # The signature is read outside the body's tables of data (a row's company and date is none).
+    signature = signature_of(lines if page.prose is None else [simplified(line) for line in page.prose])
     number_in_page = (
         head.doc_number or find_doc_number("\n".join(page.above[-ABOVE_BODY_LINES:])) or number_in_title
     )
