@@ -147,6 +147,12 @@ def gzip_members(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
         start = at
 
 
+def response_header(response: Response, name: str) -> str | None:
+    """A response header's value as text (HTTP headers are Latin-1), or None when it has none."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 def sha256_hex(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 

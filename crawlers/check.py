@@ -13,6 +13,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from gongwen.crawlers.capture import response_header
 from gongwen.crawlers.navigation.families import read_list_response
 from gongwen.crawlers.registry import Source
 from gongwen.crawlers.resilience import failure_reason
@@ -99,10 +100,5 @@ class CheckSpider(scrapy.Spider):
             check.detail = fetched
 
 
-def _content_type(response: Response) -> str | None:
-    value = response.headers.get("Content-Type")
-    return value.decode("latin-1") if value else None
-
-
 def _fetched(response: Response) -> Fetched:
-    return Fetched(response.url, response.status, response.body, _content_type(response))
+    return Fetched(response.url, response.status, response.body, response_header(response, "Content-Type"))

@@ -239,10 +239,7 @@ def _sources_check(args: argparse.Namespace) -> int:
     if args.live:
         rows = check_sources(sources, workdir, "")
     else:
-        offline = replicated(sources)
-        if left := len(sources) - len(offline):
-            print(f"{left} of {len(sources)} sources are on the real web only (check them with --live)",
-                  file=sys.stderr)
+        offline = replicated(sources, "check")
         with sample_web(pages_dir=args.sample_pages) as origin:
             rows = check_sources(offline, workdir, origin)
     keep_checks(rows, workdir.checks)

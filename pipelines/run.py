@@ -208,11 +208,14 @@ def _shown(path: Path) -> Path:
     return resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
 
 
-def replicated(sources: list[Source]) -> list[Source]:
-    """The sources the sample web replays (the others exist only on the real web)."""
-    from gongwen.crawlers.sampleweb.render import LAYOUTS  # noqa: PLC0415 (only offline commands load it)
+def replicated(sources: list[Source], doing: str = "crawl") -> list[Source]:
+    """The sources the sample web replays; how many are on the real web only is said, not passed over."""
+    from gongwen.crawlers.sampleweb import render  # noqa: PLC0415 (only offline commands load it)
 
-    return [s for s in sources if s.id in LAYOUTS]
+    offline = render.replicated(sources)
+    if left := len(sources) - len(offline):
+        console.print(f"{left} of {len(sources)} sources are on the real web only ({doing} them with --live)")
+    return offline
 
 
 def crawl_sources(
@@ -229,8 +232,6 @@ def crawl_sources(
         crawl(sources, workdir, replay="", job=job)
         return sources
     offline = replicated(sources)
-    if left := len(sources) - len(offline):
-        console.print(f"{left} of {len(sources)} sources are on the real web only (crawl them with --live)")
     with sample_web(pages_dir=pages_dir) as origin:
         crawl(offline, workdir, replay=origin, job=job)
     return offline

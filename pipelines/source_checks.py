@@ -54,10 +54,12 @@ def _row(check: SourceCheck, checked_at: str) -> CheckRow:
     problems = list(check.problems)
     if not reachable:
         problems.append(f"list page {listed.error if listed else 'not fetched'}")
-    elif check.links == 0 and not problems:
+    elif problems:  # the list page could not be read
+        pass
+    elif check.links == 0:
         problems.append("the list page links to no notice")
     elif detail is None:
-        problems += [] if problems else ["no link to a notice page on the source's own hosts"]
+        problems.append("no link to a notice page on the source's own hosts")
     elif detail.error:
         problems.append(f"notice page {detail.url}: {detail.error}")
     else:

@@ -9,9 +9,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from gongwen.crawlers.registry import get_source, load_sources
 from gongwen.crawlers.replay import replay_url
-from gongwen.crawlers.sampleweb.render import detail_url, load_pages
+from gongwen.crawlers.sampleweb.render import detail_url, load_pages, replicated
 from gongwen.pipelines.read.warc import latest_crawl
-from gongwen.pipelines.run import replicated
 from tests.crawling import run_crawl
 
 

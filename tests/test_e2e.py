@@ -13,9 +13,8 @@ import pytest
 from lxml import html
 
 from gongwen.crawlers.registry import get_source, load_sources
-from gongwen.crawlers.sampleweb.render import PageFile, detail_url, load_pages
+from gongwen.crawlers.sampleweb.render import PageFile, detail_url, load_pages, replicated
 from gongwen.pipelines.notice import notice_id
-from gongwen.pipelines.run import replicated
 from tests.conftest import BIN, Run
 
 PAGES = [(s.id, p) for s in replicated(load_sources()) for p in load_pages(s.id)]

@@ -14,7 +14,14 @@ import pytest
 from gongwen.crawlers.navigation.families import FAMILIES, Selectors, detect_family, read_list_page
 from gongwen.crawlers.navigation.list_page import Link, as_response
 from gongwen.crawlers.registry import Source, load_sources
-from gongwen.crawlers.sampleweb.render import LAYOUTS, SampleWeb, detail_url, list_path, load_pages
+from gongwen.crawlers.sampleweb.render import (
+    LAYOUTS,
+    SampleWeb,
+    detail_url,
+    list_path,
+    load_pages,
+    replicated,
+)
 from tests.conftest import BIN
 
 HANDAN = "http://hdzfxxgk.hd.gov.cn/zfwj/jinqixxgk/"
@@ -124,6 +131,13 @@ def test_the_last_trs_page_has_no_next_page() -> None:
         ).next_pages
         == []
     )
+
+
+def test_trs_paging_variables_without_a_call_or_a_link() -> None:
+    paging = "var countPage = 5//共多少页\nvar currentPage = 1;"
+    html = TRS_LIST.replace('createPageHTML(12, 3, "index", "shtml");', paging)
+    page = read_list_page(as_response(html.encode(), "http://www.example.gov.cn/a/index_1.html"), "trs")
+    assert page.next_pages == ["http://www.example.gov.cn/a/index_2.html"]
 
 
 def test_a_newer_trs_call_names_its_element_first() -> None:
@@ -301,7 +315,7 @@ def test_list_page_refuses_bad_input_with_one_line(tmp_path: Path, args: list[st
 
 # --- every family of the sample web, through the command --------------------------------------------
 
-REPLICATED = [s for s in load_sources() if s.id in LAYOUTS]
+REPLICATED = replicated(load_sources())
 
 
 @pytest.mark.parametrize("source", REPLICATED, ids=lambda s: s.family)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from gongwen.crawlers.registry import get_source
 from gongwen.pipelines.ledger import Outcome, OutcomeName
 from gongwen.pipelines.read.resolve import SourceCrawl
 from gongwen.pipelines.release import Dataset, GateClosed, gate_problems, release_crawls
+from gongwen.pipelines.release.contents import source_health
 from tests.conftest import ROOT
 from tests.test_release import meishan_notices
 
@@ -66,3 +68,12 @@ def test_a_closed_gate_publishes_nothing_and_logs_why(dataset: Dataset) -> None:
     assert dataset.versions()[-1]["updated"] == 2  # no longer listed: kept, removed from their source
     assert "FORCED" in dataset.log_path.read_text(encoding="utf-8")
 
+
+
+def test_a_source_whose_notice_pages_mostly_cannot_be_read_is_broken() -> None:
+    healthy = crawl("sc_meishan", notices=3)
+    assert source_health(healthy) == ("ok", "")
+    unread = [replace(o, outcome="quarantined") for o in healthy.outcomes[:2]] + healthy.outcomes[2:]
+    health, reason = source_health(replace(healthy, outcomes=unread))
+    assert (health, reason) == ("broken", "2 of its 3 notice pages could not be read as notices")
+    assert source_health(SourceCrawl(get_source("sc_meishan"), None, [], [])) == ("not crawled", "")

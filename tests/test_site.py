@@ -29,7 +29,7 @@ from gongwen.pipelines.site.generate import generate, outside_pages
 from gongwen.pipelines.site.markup import external_link, front_matter, web_url
 from gongwen.pipelines.site.pages import FLAG_EXPLANATIONS
 from gongwen.pipelines.site.reference import sources_page
-from gongwen.pipelines.site.release_data import load_release
+from gongwen.pipelines.site.release_data import load_release, source_checks
 from tests.conftest import BIN, ROOT, make_notice
 
 HOSTILE = (
@@ -329,6 +329,14 @@ def test_sources_page_shows_each_source_s_family_its_last_check_and_the_coverage
     # The check's reason is shown as text, never as markup.
     assert not page.cssselect("script")
     assert hostile in page.text_content()
+
+
+def test_the_sources_last_checks_are_read_from_the_file_the_build_is_given(tmp_path: Path) -> None:
+    assert source_checks({}) == {}
+    assert source_checks({"GONGWEN_CHECKS": str(tmp_path / "none.json")}) == {}  # no check has run
+    kept = tmp_path / "checks.json"
+    kept.write_text('{"govcn": {"verdict": "ok", "links": 5}}', encoding="utf-8")
+    assert source_checks({"GONGWEN_CHECKS": str(kept)}) == {"govcn": {"verdict": "ok", "links": 5}}
 
 
 # --- hostile content ----------------------------------------------------------------------------------

@@ -190,6 +190,11 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+def replicated(sources: list[Source]) -> list[Source]:
+    """The sources the sample web replays (the others exist only on the real web)."""
+    return [s for s in sources if s.id in LAYOUTS]
+
+
 class SampleWeb:
     """Every resource of the sample web, keyed by host and path (with query)."""
 
@@ -198,7 +203,7 @@ class SampleWeb:
         self.pages_dir = pages_dir
         self.resources: dict[tuple[str, str], Resource] = {}
         self.dynamic: dict[tuple[str, str], Callable[[dict[str, str]], Resource]] = {}
-        for source in sources or [s for s in load_sources() if s.id in LAYOUTS]:  # those it replicates
+        for source in sources or replicated(load_sources()):
             self._add_source(source)
 
     def lookup(self, host: str, path_and_query: str) -> Resource | None:

@@ -24,7 +24,16 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from gongwen.crawlers.capture import Fetch, Kind, Known, capture_paths, crawl_id, now_iso, read_ledger
+from gongwen.crawlers.capture import (
+    Fetch,
+    Kind,
+    Known,
+    capture_paths,
+    crawl_id,
+    now_iso,
+    read_ledger,
+    response_header,
+)
 from gongwen.crawlers.incremental import ContentIndex, conditional_headers
 from gongwen.crawlers.navigation.families import ListPage, read_list_response
 from gongwen.crawlers.registry import Source, get_source
@@ -141,11 +150,6 @@ class NoticeSpider(scrapy.Spider):
         self.logger.info("detail pages: %(new)d new, %(changed)d changed, %(unchanged)d unchanged", counts)
 
 
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
 def fetched(response: Response, kind: Kind) -> Fetch:
     return Fetch(
         url=asked_url(response.request, response.url),
@@ -155,8 +159,8 @@ def fetched(response: Response, kind: Kind) -> Fetch:
         error=None,
         warc_record_id=response.meta.get("warc_record_id"),
         fetched_at=response.meta.get("fetched_at") or now_iso(),
-        etag=_header(response, "ETag"),
-        last_modified=_header(response, "Last-Modified"),
+        etag=response_header(response, "ETag"),
+        last_modified=response_header(response, "Last-Modified"),
         sha256=response.meta.get("sha256"),
     )
 
@@ -171,8 +175,8 @@ def unchanged(response: Response, known: Known) -> Fetch:
         error=None,
         warc_record_id=known.warc_record_id,
         fetched_at=response.meta.get("fetched_at") or now_iso(),
-        etag=_header(response, "ETag") or known.etag,
-        last_modified=_header(response, "Last-Modified") or known.last_modified,
+        etag=response_header(response, "ETag") or known.etag,
+        last_modified=response_header(response, "Last-Modified") or known.last_modified,
         sha256=known.sha256,
         warc_file=known.warc_file,
     )
