@@ -62,7 +62,8 @@ def main() -> int:
             print(f"{page['name']:<50} skipped: not in {folder}")
             continue
         try:
-            notice: Notice | None = build_notice(path.read_bytes(), page["url"], source_id="bench",
+            url = page["url"] or f"https://{page['site']}/"  # where nothing recorded the page's own URL
+            notice: Notice | None = build_notice(path.read_bytes(), url, source_id="bench",
                                                  retrieved_at=datetime.now(UTC))
         except Quarantined:
             notice = None

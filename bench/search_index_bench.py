@@ -1,27 +1,20 @@
-"""The search index at scale: seconds and peak memory of indexing a built site's notice pages in
-shards (pipelines/site/search_index.py), first with an empty cache, then the next night with new pages.
+"""The search index at scale: seconds, peak memory and size of indexing a release's notices in shards
+(pipelines/site/search_index.py), first with an empty cache, then the next night with new notices.
 
-    .venv/bin/python -m bench.search_index_bench SITE_DIR [--new 100] [--shard-size 5000] [--scratch DIR]
+    .venv/bin/python -m bench.search_index_bench NOTICES [--new 100] [--scratch DIR]
 
-SITE_DIR is a built site (``gongwen site``, or bench.scale's ``<work>/<count>/site``). Its notice
-pages are hard-linked into a scratch site folder, and each night runs in a process of its own,
-measured as bench.scale measures a stage (peak memory per program: pagefind_extended is one run of
-Pagefind, so its peak is one shard's):
+NOTICES is a release's notices.ndjson (bench.scale's ``<work>/<count>/dataset/<version>/``). Each
+night runs in a process of its own, measured as bench.scale measures a stage:
 
-  full   every page, empty cache: every shard indexed
-  next   the same pages plus --new copies of pages under new ids: the open shard indexed again,
-         the others linked from the cache
-
-Each page's digest is the sha256 of its file (``hash_s``: the site build has them from writing the
-pages); ``index_s`` is the rest (Pagefind runs, links into the site).
+  full   every notice, empty cache: every shard indexed
+  next   the same notices plus --new copies of the first ones under new ids, with the cache: the
+         last shard indexed again, the others linked from the cache
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -29,56 +22,50 @@ import time
 from pathlib import Path
 
 from bench.scale.measure import measured
-from gongwen.pipelines.site.search_index import NOTICE_PAGES, SHARD_SIZE, index_notices
+from gongwen.crawlers.registry import load_sources
+from gongwen.pipelines.site.post_build import search_entry
+from gongwen.pipelines.site.search_index import Notices, index_notices
 
 
-def night(scratch: str, site: str, shard_size: str) -> dict[str, object]:
-    """Index the scratch site ``site`` with the scratch cache; what a measured process runs."""
-    site_dir = Path(scratch) / site
+def night(scratch: str, notices_file: str, new: str) -> dict[str, object]:
+    """Index the notices (and ``new`` copies) into the scratch site with the scratch cache."""
     started = time.perf_counter()
-    files = sorted(site_dir.glob(NOTICE_PAGES))
-    pages = {p.parent.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    hashed = time.perf_counter()
-    index_notices(site_dir, pages, Path(scratch) / "cache", int(shard_size))
+    records = {}
+    with Path(notices_file).open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            records[record["id"]] = record
+    for n, record in enumerate(list(records.values())[: int(new)]):
+        copy = f"ffff{n:012x}"
+        records[copy] = {**record, "id": copy, "title": f"{record['title']}（{n}）"}
+    sources = {source.id: source for source in load_sources()}
+    read = time.perf_counter()
+    site = Path(scratch) / "site"
+    notices = Notices(dict.fromkeys(records, "-"), lambda notice: search_entry(records[notice], sources))
+    index_notices(site, notices, Path(scratch) / "cache")
     done = time.perf_counter()
-    shards = json.loads((site_dir / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-    return {"pages": len(pages), "shards": len(shards), "hash_s": round(hashed - started, 1),
-            "index_s": round(done - hashed, 1)}
-
-
-def scratch_site(source: Path, target: Path, new: int) -> None:
-    """Hard links of the notice pages of ``source``, plus ``new`` copies of the first ones under new ids."""
-    pages = sorted(source.glob(NOTICE_PAGES))
-    for page in pages:
-        (target / "notices" / page.parent.name).mkdir(parents=True)
-        os.link(page, target / "notices" / page.parent.name / "index.html")
-    for n, page in enumerate(pages[:new]):
-        folder = target / "notices" / f"ffff{n:012x}"
-        folder.mkdir(parents=True)
-        html = page.read_text(encoding="utf-8").replace("<h1", f"<h1 data-copy='{n}'", 1)
-        (folder / "index.html").write_text(html, encoding="utf-8")
+    files = [p for p in (site / "searchindex").rglob("*") if p.is_file()]
+    return {"notices": len(records), "read_s": round(read - started, 1), "index_s": round(done - read, 1),
+            "files": len(files), "mb": round(sum(p.stat().st_size for p in files) / 2**20, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("site", type=Path)
+    parser.add_argument("notices", type=Path)
     parser.add_argument("--new", type=int, default=100)
-    parser.add_argument("--shard-size", type=int, default=SHARD_SIZE)
     parser.add_argument("--scratch", type=Path, help="scratch folder (default: a temporary one, removed)")
     args = parser.parse_args()
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="gongwen-search-"))
     shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
     try:
-        scratch_site(args.site, scratch / "full", 0)
-        scratch_site(args.site, scratch / "next", args.new)
-        count = len(list(args.site.glob(NOTICE_PAGES)))
-        for site in ("full", "next"):
-            command = [sys.executable, "-m", "bench.search_index_bench", "--night", str(scratch), site,
-                       str(args.shard_size)]
-            figure = measured(count, site, command)
-            print(f"{count:>7} {site:<5} shard size {args.shard_size}: {figure.wall_s:>7.1f} s "
-                  f"{figure.cpu_s:>7.1f} CPU s  peak {figure.peak_mb:>6.0f} MB  load {figure.load[0]:.1f}"
-                  f"→{figure.load[1]:.1f}  {figure.result}  {figure.programs}", flush=True)
+        for name, new in (("full", 0), ("next", args.new)):
+            command = [sys.executable, "-m", "bench.search_index_bench", "--night", str(scratch),
+                       str(args.notices), str(new)]
+            figure = measured(0, name, command)
+            print(f"{name:<5} {figure.wall_s:>7.1f} s {figure.cpu_s:>7.1f} CPU s"
+                  f"  peak {figure.peak_mb:>6.0f} MB"
+                  f"  load {figure.load[0]:.1f}→{figure.load[1]:.1f}  {figure.result}", flush=True)
     finally:
         if args.scratch is None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -5,8 +5,8 @@
 Each count gets a release of generated notices (realistic lengths: a title, a 文号, one of a few
 hundred agencies, 15 years, the 15 文种 and a body of about 1,500 characters) in a temporary
 dataset folder, published with the real ``publish``; then ``mkdocs build --strict`` runs as
-``gongwen site`` runs it, pages plus the Pagefind index. Each build runs under ``/usr/bin/time -v``
-for its peak memory (resident set of the largest process: mkdocs, or pagefind after it).
+``gongwen site`` runs it, pages plus the search index. Each build runs under ``/usr/bin/time -v``
+for its peak memory (resident set of the largest process).
 Target on the 2-core machine: 10,000 notices under 120 s, with size and time growing linearly.
 """
 
@@ -102,8 +102,8 @@ def folder_size(folder: Path) -> tuple[int, int]:
 
 
 def build(dataset: Path, out: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system, Pagefind's too) and peak resident memory (KiB) of
-    ``mkdocs build --strict`` with the Pagefind index. CPU seconds hold steady when other work
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (KiB) of
+    ``mkdocs build --strict`` with the search index. CPU seconds hold steady when other work
     shares the machine; wall seconds do not."""
     env = {**os.environ, "GONGWEN_DATASET": str(dataset), "NO_MKDOCS_2_WARNING": "1",
            "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -133,7 +133,7 @@ def main(counts: list[int]) -> None:
             out = Path(tmp) / f"site-{count}"
             seconds, cpu, peak_kib = build(dataset, out)
             files, size = folder_size(out)
-            _, index = folder_size(out / "pagefind")
+            _, index = folder_size(out / "searchindex")
             print(f"{count:>8} {released:>9.1f} {seconds:>7.1f} {cpu:>6.1f} {seconds / count * 1000:>9.2f} "
                   f"{peak_kib / 1024:>8.0f} {files:>7} {size / 2**20:>8.1f} {index / 2**20:>8.1f} "
                   f"{size / count / 1024:>9.1f}", flush=True)

@@ -20,11 +20,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import opencc
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
+from gongwen.crawlers.registry import load_sources
 from gongwen.pipelines.notice import notice_id
-from gongwen.pipelines.site.search_index import index_notices
+from gongwen.pipelines.site.post_build import search_entry
+from gongwen.pipelines.site.search_index import Notices, index_notices
+from gongwen.pipelines.site.search_text import compact
 from tests.conftest import Run
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run; never `playwright install`
@@ -66,14 +70,18 @@ def site(demo_run: Run) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def sharded_site(demo_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    """The demo site with its search index in shards of two notices (a real one has thousands);
+    """The demo site with its search index in shards of ten notices (a real one has thousands);
     its address and, in shard order, the notices of each shard."""
     site = tmp_path_factory.mktemp("sharded") / "site"
-    shutil.copytree(demo_run.workdir / "site", site, ignore=shutil.ignore_patterns("pagefind"))
-    pages = {p.parent.name: "-" for p in sorted(site.glob("notices/*/index.html"))}
-    index_notices(site, pages, site.parent / "cache", sizes=(2,))
-    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-    assert len(shards) == (len(pages) + 1) // 2
+    shutil.copytree(demo_run.workdir / "site", site, ignore=shutil.ignore_patterns("searchindex"))
+    released = json.loads((demo_run.release / "notices.json").read_text(encoding="utf-8"))
+    records = {r["id"]: r for r in released}
+    sources = {source.id: source for source in load_sources()}
+    pages = dict.fromkeys(sorted(records), "-")
+    notices = Notices(pages, lambda notice: search_entry(records[notice], sources))
+    index_notices(site, notices, site.parent / "cache", sizes=(10,))
+    shards = json.loads((site / "searchindex" / "shards.json").read_text(encoding="utf-8"))
+    assert len(shards) == (len(pages) + 9) // 10
     with _served(site) as origin:
         yield origin, list(pages)
 
@@ -135,43 +143,110 @@ def _visits(browser: Browser, site: str) -> Iterator[Callable[[str], Visit]]:
     context.close()
 
 
-def _search(visit: Callable[[str], Visit], query: str) -> Visit:
-    seen = visit("search/")
+def _search(visit: Callable[[str], Visit], query: str, path: str = "search/") -> Visit:
+    """The query typed into the search page, once its results are shown."""
+    seen = visit(path)
     box = seen.page.locator("#gw-q")
     box.wait_for(state="visible")
     seen.page.wait_for_function("!document.getElementById('gw-q').disabled")
     box.fill(query)
-    seen.page.wait_for_selector("#gw-results li a")
+    _shown(seen, query)
     return seen
+
+
+def _shown(seen: Visit, query: str) -> None:
+    seen.page.wait_for_function("q => document.getElementById('gw-results').dataset.query === q", arg=query)
 
 
 def _count(seen: Visit) -> int:
     return int(seen.page.locator("#gw-status").inner_text().split()[0])
 
 
-def test_a_search_for_a_chinese_word_finds_the_seed_notice(
+def _found(seen: Visit) -> list[str]:
+    """The ids of the notices listed, in order."""
+    hrefs = seen.page.locator("#gw-results li > a").evaluate_all("links => links.map(a => a.href)")
+    return [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs]
+
+
+def _holding(notices: dict[str, dict[str, Any]], phrase: str) -> set[str]:
+    fields = ("title", "doc_number_raw", "index_number", "issuing_agency", "body_text")
+    key = compact(phrase)
+    return {i for i, r in notices.items() if key in compact(" ".join(r.get(f) or "" for f in fields))}
+
+
+def test_a_search_for_a_chinese_word_finds_the_notices_holding_it_as_written(
     visit: Callable[[str], Visit], notices: dict[str, dict[str, Any]]
 ) -> None:
     seed = notices[notice_id(SEED_URL)]
     assert "新经济" in seed["title"]
     seen = _search(visit, "新经济")
-    links = seen.page.locator("#gw-results li > a")
-    found = {links.nth(i).inner_text(): links.nth(i).get_attribute("href") for i in range(links.count())}
-    assert found[seed["title"]].endswith(f"notices/{seed['id']}/")
+    found = _found(seen)
+    assert seed["id"] in found
+    assert set(found) == _holding(notices, "新经济")  # not the notices holding 新 or 新乡 alone
+    marks = seen.page.locator("#gw-results .gw-excerpt mark").all_inner_texts()
+    assert marks
+    assert set(marks) == {"新经济"}  # the excerpt is from the text, around the phrase
     assert seen.problems == []
 
 
-def test_a_filter_narrows_the_results(visit: Callable[[str], Visit]) -> None:
+@pytest.mark.parametrize("query", ["眉府办发〔2022〕17号", "眉府办发[2022]17号", "眉府办发（２０２２）第17号",
+                                   "眉府办发 2022 17 号", "眉府辦發【2022】17號"])
+def test_a_doc_number_in_any_printed_form_finds_its_notice_first(
+    visit: Callable[[str], Visit], notices: dict[str, dict[str, Any]], query: str
+) -> None:
+    seen = _search(visit, query)
+    assert _found(seen)[0] == notice_id(SEED_URL)
+    assert seen.problems == []
+
+
+def test_a_whole_title_simplified_or_traditional_and_an_index_number_find_their_notice_first(
+    visit: Callable[[str], Visit], notices: dict[str, dict[str, Any]]
+) -> None:
+    to_traditional = opencc.OpenCC("s2t")
+    marked = [r for r in notices.values() if "《" in r["title"] or "（" in r["title"]]
+    titled = sorted(marked, key=lambda r: r["id"])
+    assert len(titled) >= 3
+    for record in titled[:3]:
+        for query in (record["title"], to_traditional.convert(record["title"])):
+            assert _found(_search(visit, query))[0] == record["id"], query
+    indexed = next(r for r in sorted(notices.values(), key=lambda r: r["id"]) if r.get("index_number"))
+    assert _found(_search(visit, indexed["index_number"]))[0] == indexed["id"]
+
+
+def test_filters_narrow_sort_and_stay_in_the_address(
+    visit: Callable[[str], Visit], notices: dict[str, dict[str, Any]]
+) -> None:
     seen = _search(visit, "通知")
     before = _count(seen)
-    year = seen.page.locator("#gw-filters input[data-filter='年份'][value='2022']")
-    year.check()
-    seen.page.wait_for_function(f"parseInt(document.getElementById('gw-status').textContent) < {before}")
-    after = _count(seen)
-    assert 0 < after < before
-    facts = seen.page.locator("#gw-results .gw-facts").all_inner_texts()
-    assert facts
-    assert all(f.startswith("2022") for f in facts)
+    page = seen.page
+    page.select_option("#gw-filters select[name='from']", "2021")
+    page.select_option("#gw-filters select[name='to']", "2022")
+    page.select_option("#gw-filters select[name='type']", "通知")
+    page.select_option("#gw-filters select[name='sort']", "new")
+    _shown(seen, "通知")
+    page.wait_for_function(f"parseInt(document.getElementById('gw-status').textContent) < {before}")
+    wanted = {i for i, r in notices.items() if r.get("doc_type") == "通知"
+              and "2021" <= (r.get("published_date") or "")[:4] <= "2022"} & _holding(notices, "通知")
+    assert _count(seen) == len(wanted) > 0
+    dates = [notices[i]["published_date"] for i in _found(seen)]
+    assert dates == sorted(dates, reverse=True)
+    address = page.evaluate("window.location.search")
+    assert all(part in address for part in ("from=2021", "to=2022", "sort=new"))
+    again = visit("search/" + address)  # the address brings the same search back
+    _shown(again, "通知")
+    assert _found(again) == _found(seen)
+    assert seen.problems == again.problems == []
+
+
+def test_the_filters_alone_list_the_notices_of_a_value_newest_first(
+    visit: Callable[[str], Visit], notices: dict[str, dict[str, Any]]
+) -> None:
+    seen = visit("search/?agency=眉山市人民政府办公室")
+    _shown(seen, "")
+    wanted = {i for i, r in notices.items() if r.get("issuing_agency") == "眉山市人民政府办公室"}
+    assert _count(seen) == len(wanted) > 1
+    dates = [notices[i]["published_date"] or "" for i in _found(seen)]
+    assert dates == sorted(dates, reverse=True)
     assert seen.problems == []
 
 
@@ -179,32 +254,16 @@ def test_a_search_finds_notices_in_every_shard_as_in_one_index(
     visit: Callable[[str], Visit], visit_sharded: Callable[[str], Visit],
     sharded_site: tuple[str, list[str]], notices: dict[str, dict[str, Any]],
 ) -> None:
-    last = notices[sharded_site[1][-1]]  # in the last shard; the first is the one pagefind.js is loaded from
-    found = _search(visit_sharded, last["title"])
-    hrefs = found.page.locator("#gw-results li > a").evaluate_all("links => links.map(a => a.href)")
-    assert any(href.endswith(f"/notices/{last['id']}/") for href in hrefs)
-    assert _count(_search(visit_sharded, "通知")) == _count(_search(visit, "通知")) > 2
-    assert found.problems == []
-
-
-def _filter_counts(seen: Visit) -> list[str]:
-    """Each filter value with its count (values of equal counts come in the order the index found them)."""
-    seen.page.wait_for_selector("#gw-filters input")
-    return sorted(seen.page.locator("#gw-filters label").all_inner_texts())
-
-
-def test_filters_count_and_narrow_across_shards(
-    visit: Callable[[str], Visit], visit_sharded: Callable[[str], Visit]
-) -> None:
-    one, sharded = _search(visit, "通知"), _search(visit_sharded, "通知")
-    assert _filter_counts(sharded) == _filter_counts(one)  # every value, with its count over every shard
-    for seen in (one, sharded):
-        before = _count(seen)
-        seen.page.locator("#gw-filters input[data-filter='年份'][value='2022']").check()
-        seen.page.wait_for_function(f"parseInt(document.getElementById('gw-status').textContent) < {before}")
-        assert all(f.startswith("2022") for f in seen.page.locator("#gw-results .gw-facts").all_inner_texts())
-    assert _count(sharded) == _count(one) > 1
-    assert _filter_counts(sharded) == _filter_counts(one)
+    last = notices[sharded_site[1][-1]]  # in the last shard
+    assert _found(_search(visit_sharded, last["title"]))[0] == last["id"]
+    one, sharded = _search(visit, "人民政府"), _search(visit_sharded, "人民政府")
+    assert _count(sharded) == _count(one) > 2
+    few, sharded_few = _search(visit, "新经济"), _search(visit_sharded, "新经济")  # fewer than a page
+    assert _found(sharded_few) == _found(few)
+    options = "sel => [...sel.options].map(o => o.textContent)"
+    for name in ("from", "region", "agency", "type"):  # every value, with its count over every shard
+        control = f"#gw-filters select[name='{name}']"
+        assert sharded.page.eval_on_selector(control, options) == one.page.eval_on_selector(control, options)
     assert sharded.problems == []
 
 
@@ -235,13 +294,13 @@ def test_the_hostile_notice_executes_nothing(
     assert seen.problems == []
     found = _search(visit, "安全检查")  # its title and excerpt in the search results, and its filters
     assert hostile["title"] in found.page.locator("#gw-results li > a").all_inner_texts()
-    assert found.page.locator("#gw-results img, #gw-filters img").count() == 0
+    assert found.page.locator("#gw-results img, #gw-filters img, #gw-results script").count() == 0
     assert found.problems == []
 
 
-PAGES = ["", "search/", "notices/", "browse/source/", "browse/agency/", "browse/year/", "browse/type/",
-         "browse/genre/", "browse/source/sc_meishan/", "downloads/", "quality/", "sources/", "schema/",
-         "glossary/", "about/"]
+PAGES = ["", "search/", "notices/", "browse/", "browse/source/", "browse/agency/", "browse/year/",
+         "browse/type/", "browse/genre/", "browse/source/sc_meishan/", "downloads/", "quality/", "sources/",
+         "schema/", "glossary/", "about/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -263,3 +322,47 @@ def test_a_notice_page_of_each_source_loads_without_errors(
         assert seen.page.locator("article h1").inner_text() == record["title"]
         assert seen.problems == [], record["id"]
         seen.page.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, site: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    phone: Page, site: str, notices: dict[str, dict[str, Any]]
+) -> None:
+    """Wide tables scroll inside their own box; the page itself never does."""
+    hostile = notice_id(HOSTILE_URL)
+    for path in [*PAGES, "search/?q=通知", f"notices/{notice_id(SEED_URL)}/", f"notices/{hostile}/"]:
+        phone.goto(site + path, wait_until="load")
+        sizes = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        width = phone.evaluate(sizes)
+        assert width[0] <= width[1], path
+
+
+def test_on_a_phone_the_search_box_and_first_results_are_on_the_first_screen(phone: Page, site: str) -> None:
+    phone.goto(site + "search/?q=通知", wait_until="load")
+    phone.wait_for_function("document.getElementById('gw-results').dataset.query === '通知'")
+    assert not phone.locator("#gw-filters-box").evaluate("fold => fold.open")  # folded away
+    for selector in ("#gw-q", "#gw-results li:first-child a"):
+        box = phone.locator(selector).bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 844, selector
+
+
+def test_a_list_table_sorts_by_a_column_with_its_totals_last(visit: Callable[[str], Visit]) -> None:
+    seen = visit("browse/source/")
+    header = seen.page.locator(".gw-sources th button", has_text="公文数")
+    column = "rows => rows.map(r => r.cells[3].textContent.trim())"
+    header.click()
+    counts = seen.page.locator(".gw-sources tbody tr").evaluate_all(column)
+    assert counts[:-2] == sorted(counts[:-2], key=int)
+    assert seen.page.locator(".gw-sources tbody tr").last.inner_text().startswith("合计")
+    header.click()
+    counts = seen.page.locator(".gw-sources tbody tr").evaluate_all(column)
+    assert counts[:-2] == sorted(counts[:-2], key=int, reverse=True)
+    assert seen.problems == []

@@ -254,3 +254,20 @@ def test_a_signature_after_a_table_of_targets_is_still_read() -> None:
         )
     )
     assert (x.issuing_agency, x.written_date) == ("某县人民政府办公室", date(2024, 1, 3))
+
+
+def test_a_doc_number_on_the_title_s_line_at_the_top_of_the_body() -> None:
+    # The title and its 文号 in two spans of one line above the text (a ministry's template).
+    title = "财政部 税务总局关于某项税收政策继续执行的通知"
+    body = f'<div class="content"><p><span>{title}</span> <span>财税〔2023〕81号</span></p>{TEXT}</div>'
+    x = _read(_page(body, title=title))
+    assert x.doc_number == "财税〔2023〕81号"
+    assert x.body_text.splitlines()[0] == "各乡镇人民政府，县直各单位："
+
+
+def test_a_line_of_the_page_s_date_and_empty_source_is_no_body_text() -> None:
+    body = f'<div class="content"><p>日期：2024-01-05 来源：</p>{TEXT}</div>'
+    x = _read(_page(body))
+    assert x.body_text.splitlines()[0] == "各乡镇人民政府，县直各单位："
+    source = _read(_page(f'<div class="content">{TEXT}<p>数据来源：县统计局</p></div>'))
+    assert "数据来源：县统计局" in source.body_text  # a source line of the text itself stays

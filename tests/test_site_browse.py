@@ -6,6 +6,7 @@ hostile notice). The browser tests (test_browser.py) use the search index; here 
 
 from __future__ import annotations
 
+import gzip
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -77,18 +78,21 @@ def test_sources_are_browsed_by_region(released: Built) -> None:
     assert _notice_ids(released, "browse/source/sc_meishan/index.html") == [MEISHAN.id]
 
 
-def test_the_search_index_holds_only_the_notice_pages_with_their_filters(released: Built) -> None:
-    index = released.site / "pagefind"
+def test_the_search_index_holds_every_notice_with_the_facts_it_is_filtered_by(released: Built) -> None:
+    index = released.site / "searchindex"
     assert json.loads((index / "shards.json").read_text(encoding="utf-8")) == ["000000"]  # one shard
-    entry = json.loads((index / "000000" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert [(lang, facts["page_count"]) for lang, facts in entry["languages"].items()] == [("zh", len(ALL))]
-    page = released.html(f"notices/{MEISHAN.id}/index.html")
-    body = page.cssselect("[data-pagefind-body]")
-    assert len(body) == 1
-    tagged = body[0].cssselect("[data-pagefind-filter]")
-    filters = {e.get("data-pagefind-filter"): e.text_content() for e in tagged}
-    assert filters == {"发文机关": "眉山市人民政府办公室", "年份:2022": "", "文种": "通知"}
-    assert not released.html("index.html").cssselect("[data-pagefind-body]")
+    table = json.loads(gzip.decompress((index / "000000" / "table.gz").read_bytes()))
+    assert table["notices"] == len(ALL)
+    held = [json.loads(gzip.decompress((index / "000000" / "d" / f"{n}.gz").read_bytes()))
+            for n in range(len(ALL))]
+    assert {notice["id"] for notice in held} == {notice.id for notice in ALL}
+    number = [notice["id"] for notice in held].index(MEISHAN.id)
+    meishan = held[number]
+    facts = (meishan["agency"], meishan["doc_type"], meishan["date"])
+    assert facts == ("眉山市人民政府办公室", "通知", "2022-03-30")
+    assert meishan["region"] == "四川省"
+    assert table["date"][number] == 20220330
+    assert table["agency"]["names"][table["agency"]["of"][number]] == "眉山市人民政府办公室"
 
 
 def test_the_feed_lists_the_notices_new_in_each_release_newest_first(released: Built) -> None:

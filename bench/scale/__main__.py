@@ -11,7 +11,7 @@ each stage runs in its own process, measured for wall and CPU seconds and peak m
   release       ``gongwen release`` after the extract stage: the readings loaded, the pages grouped
                 into documents (dedupe), the version written and checked (pipelines.run.release)
   dedupe        pipelines.dedupe.dedupe alone over the pages read (their loading not timed)
-  site          ``gongwen site``: mkdocs build --strict, generated pages, downloads, Pagefind
+  site          ``gongwen site``: mkdocs build --strict, generated pages, downloads, search index
 and the floors and alternatives:
   floor-write   the released files written again with plain csv and json from rows in memory (the
                 release's I/O floor)

@@ -21,7 +21,7 @@ class Figure:
 
     ``peak_mb``: the peak total memory of the process tree (proportional set sizes, so pages shared
     after a fork count once), or the largest resident set of one process when that is larger;
-    ``programs``: the peak of each program in the tree (mkdocs, pagefind_extended, the extractor's
+    ``programs``: the peak of each program in the tree (mkdocs, the extractor's
     workers …); ``cpu_s`` counts every process of the tree; ``load``: the 1-minute load average
     before and after; ``result``: what the stage printed, or ``failed`` with why.
     """

@@ -113,7 +113,7 @@ def dedupe(work: str) -> Result:
 
 
 def site(work: str) -> Result:
-    """``gongwen site``: mkdocs build --strict with the generated pages and the Pagefind index. The
+    """``gongwen site``: mkdocs build --strict with the generated pages and the search index. The
     build's seconds are ``seconds``; the site's files are counted after it (``count``: seconds)."""
     from gongwen.pipelines.run import Workdir, build_site
 
@@ -189,7 +189,7 @@ def mkdocs_pages(work: str) -> Result:
 
 
 def plain_mkdocs() -> str:
-    """The site's mkdocs.yml without its plugins (mkdocs-gen-files), hooks (downloads, Pagefind) and
+    """The site's mkdocs.yml without its plugins (mkdocs-gen-files), hooks (downloads, search index) and
     theme overrides: the same pages, navigation, theme and Markdown, for what mkdocs itself costs."""
     import yaml
 

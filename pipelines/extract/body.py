@@ -162,7 +162,7 @@ def _is_noise_element(el: Element) -> bool:
 
 
 def is_noise_line(line: str) -> bool:
-    if any(p.search(line) for p in NOISE_LINES):
+    if any(p.search(line) for p in NOISE_LINES) or _DATE_AND_SOURCE.match(line):
         return True
     words = [w for w in _CHROME_SPLIT.split(line) if w]
     if not words or words[-1] not in CHROME_WORDS:
@@ -174,6 +174,10 @@ def is_noise_line(line: str) -> bool:
 
 
 _TOOLBAR_HEAD = re.compile(r"^(?:时间|日期|发布时间|来源|作者)[:：]")
+# A line of the page's own facts above the text: its date, then its source and author (even empty).
+_DATE_AND_SOURCE = re.compile(
+    r"^(?:时间|日期|发布时间|发布日期)[:：]\s*\d{4}[-年./]\d{1,2}[-月./]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s+(?:来源|作者|信息来源)[:：]\s*\S*)+$")
 
 
 MIN_GRID = 3  # rows and columns from which a table in the body is a grid of data, not a layout

@@ -56,6 +56,16 @@ class Head:
     doc_number: str | None  # a 文号 line found in the head, as printed
 
 
+def _after_title(line: str, title: str) -> str:
+    """What follows the title on a line that begins with it (after a space), else ""."""
+    if not title or not _compact(line).startswith(title):
+        return ""
+    for at, char in enumerate(line):
+        if char == " " and _compact(line[:at]) == title:
+            return line[at:].strip()
+    return ""
+
+
 def _title_lines(lines: list[str], start: int, title: str) -> int:
     """How many lines from `start` spell the title (one line, or the title broken over a few)."""
     if not title:
@@ -82,6 +92,10 @@ def trim_head(lines: list[str], title: str | None) -> Head:
             continue
         if len(line) <= 60 and (number := find_doc_number(line)) is not None:
             doc_number = doc_number or number
+            i += 1
+            continue
+        if (number := find_doc_number(_after_title(line, compact_title))) is not None:
+            doc_number = doc_number or number  # the title and its 文号 on one line
             i += 1
             continue
         if _ORDER_HEAD.match(line) and (number := find_doc_number("\n".join(lines[i:i + 2]))) is not None:

@@ -1,9 +1,9 @@
-"""The static site: pages generated from the latest release for mkdocs-material, searched with Pagefind.
+"""The static site: pages generated from the latest release for mkdocs-material, and its search index.
 
 ``gen_pages.py`` is the mkdocs-gen-files entry script and ``generate`` writes the pages mkdocs builds;
 ``post_build`` (an mkdocs hook) writes the pages per notice and per browse value into shells mkdocs
-built (``shells``; kept between builds by ``page_cache``), copies the downloads and indexes the
-notice pages with Pagefind (``search_index``).
+built (``shells``; kept between builds by ``page_cache``), copies the downloads and writes the
+search index from the release's records (``search_index``, reading text as ``search_text`` says).
 ``pages`` (home, shared helpers), ``notice_page``, ``browse``, ``downloads``, ``feed``, ``quality``
 and ``reference`` (sources, schema) turn release data (``release_data``, whose notices ``listing``
 reads and keeps, ``version_changes``, and ``policy_pages`` and ``provenance``, whose tables

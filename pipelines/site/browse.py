@@ -159,7 +159,7 @@ def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
     ]
     if release is None:
         return "".join([*parts, NO_RELEASE])
-    parts += [f"- [{f.title}](../browse/{f.key}/index.md)：{counts[f.key]}\n" for f in FACETS]
+    parts += _ways("../browse/", counts)
     shown = newest(release)[:NEWEST_ON_HUB]
     parts += [
         (f"\n## 最新公文 Newest notices\n\n版本 {release.version} 共 {len(release.notices)} 篇公文；"
@@ -169,14 +169,34 @@ def notices_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
     return "".join(parts)
 
 
+def _ways(prefix: str, counts: Mapping[str, int]) -> list[str]:
+    """The ways to browse, each with its number of values, as list items linking ``prefix<facet>/``."""
+    return [f"- [{f.title}]({prefix}{f.key}/index.md)：{counts[f.key]}\n" for f in FACETS]
+
+
+def browse_hub_page(release: Release | None, counts: Mapping[str, int]) -> str:
+    """``browse/``: the ways to browse (the hub at ``notices/`` lists them with the newest notices)."""
+    parts = [
+        front_matter("浏览 Browse"),
+        "# 浏览 Browse\n\n",
+        ("按来源与地区、发文机关、年份、文种或类别浏览全部公文，或者[搜索](../search.md)。"
+         "Browse every notice by source and region, agency, year, type or genre, or "
+         "[search](../search.md).\n\n"),
+    ]
+    if release is None:
+        return "".join([*parts, NO_RELEASE])
+    return "".join([*parts, *_ways("", counts), "- [按目标 Targets by year](targets/index.md)\n"])
+
+
 def browse_pages(release: Release | None, sources: Sequence[Source]) -> Iterator[tuple[str, str]]:
-    """``(path, text)`` of the hub and every facet's index page."""
+    """``(path, text)`` of the hubs and every facet's index page."""
     counts: Counter[str] = Counter()
     for facet in FACETS:
         grouped = facet_groups(release)[facet.key] if release else {}
         counts[facet.key] = len(grouped)
         yield f"browse/{facet.key}/index.md", facet_index_page(facet, release, grouped, sources)
     yield "notices/index.md", notices_hub_page(release, counts)
+    yield "browse/index.md", browse_hub_page(release, counts)
 
 
 class KeptRows:

@@ -1,9 +1,4 @@
-"""The page of one notice, at ``notices/<id>/``: everything the record says, in one raw HTML block.
-
-The block carries Pagefind's attributes: ``data-pagefind-body`` makes notice pages the only pages
-indexed for search; the 年份, 发文机关 and 文种 filters are read from the metadata cells; row labels,
-attachments, flags and links are left out of the index (``data-pagefind-ignore``).
-"""
+"""The page of one notice, at ``notices/<id>/``: everything the record says, in one raw HTML block."""
 
 from __future__ import annotations
 
@@ -24,25 +19,18 @@ from gongwen.pipelines.site.markup import (
     relative,
     web_url,
 )
-from gongwen.pipelines.site.pages import flag_explanation, items, notice_path, notice_year, text
+from gongwen.pipelines.site.pages import flag_explanation, items, notice_path, text
 from gongwen.pipelines.site.policy_pages import NoticePolicy, notice_policy
 from gongwen.pipelines.site.provenance import NoticeProvenance, provenance_sections, removed_banner
 from gongwen.pipelines.site.release_data import Record
 from gongwen.pipelines.site.version_changes import ADDED, UPDATED, WITHDRAWN, Change
 
-# Pagefind filter names, shown as they are in the search page's filter panel.
-FILTER_YEAR, FILTER_AGENCY, FILTER_TYPE = "年份", "发文机关", "文种"
 CHANGE_WORDS = {ADDED: "新增 added", UPDATED: "更新 updated", WITHDRAWN: "撤下 withdrawn"}
 SCRIPTS = {"hans": "简体 simplified", "hant": "繁体 traditional (text converted to simplified)"}
 
 
-def _row(label: str, value_html: str, attributes: str = "") -> str:
-    return f"<tr><th data-pagefind-ignore>{esc(label)}</th><td{attributes}>{value_html}</td></tr>"
-
-
-def _filter(name: str, value: str | None) -> str:
-    """A cell attribute that makes the cell's text the value of a Pagefind filter (when there is one)."""
-    return f' data-pagefind-filter="{name}"' if value else ""
+def _row(label: str, value_html: str) -> str:
+    return f"<tr><th>{esc(label)}</th><td>{value_html}</td></tr>"
 
 
 def _doc_number(record: Record) -> str:
@@ -55,18 +43,8 @@ def _doc_number(record: Record) -> str:
 
 
 def _doc_type(record: Record) -> str:
-    """文种 and genre; the 文种 alone in a span that is the filter's value."""
     doc_type, genre = text(record, "doc_type"), text(record, "genre")
-    shown = [f'<span data-pagefind-filter="{FILTER_TYPE}">{esc(doc_type)}</span>'] if doc_type else []
-    shown += [esc(genre)] if genre else []
-    return " · ".join(shown) or EMPTY
-
-
-def _published(record: Record) -> str:
-    """The published date, and the year filter (from the published date, else the written one)."""
-    year = notice_year(record)
-    tag = f'<span data-pagefind-filter="{FILTER_YEAR}:{year}"></span>' if year.isdigit() else ""
-    return esc_or_empty(record.get("published_date")) + tag
+    return " · ".join(esc(value) for value in (doc_type, genre) if value) or EMPTY
 
 
 def _source(record: Record, sources: Mapping[str, Source]) -> str:
@@ -99,22 +77,20 @@ def _metadata(record: Record, sources: Mapping[str, Source]) -> list[str]:
         "<tbody>",
         _row("文号 Document number", _doc_number(record)),
         _row("索引号 Index number", esc_or_empty(record.get("index_number"))),
-        _row("发文机关 Issuing agency", esc_or_empty(agency), _filter(FILTER_AGENCY, agency)),
+        _row("发文机关 Issuing agency", esc_or_empty(agency)),
         _row("成文日期 Written", esc_or_empty(record.get("written_date"))),
-        _row("发布日期 Published", _published(record)),
+        _row("发布日期 Published", esc_or_empty(record.get("published_date"))),
         _row("文种 Type · genre", _doc_type(record)),
         _row("有效性 Validity", esc_or_empty(record.get("validity"))),
         _row("主题分类 Topic", esc_or_empty(record.get("topic"))),
         _row("主送机关 Addressees", addressees or EMPTY),
-        _row("原文 Source page", external_link(record.get("url")), " data-pagefind-ignore"),
+        _row("原文 Source page", external_link(record.get("url"))),
         _row("存档 Archived copy",
-             external_link(archived, "互联网档案馆 Internet Archive") if archived else EMPTY,
-             " data-pagefind-ignore"),
+             external_link(archived, "互联网档案馆 Internet Archive") if archived else EMPTY),
         _row("来源 Source", _source(record, sources)),
-        _row("获取时间 Retrieved (UTC)", esc_or_empty(record.get("retrieved_at")), " data-pagefind-ignore"),
-        _row("原页面文字 Script", esc(SCRIPTS.get(str(record.get("script")), record.get("script") or EMPTY)),
-             " data-pagefind-ignore"),
-        _row("记录编号 Record id", f"<code>{esc(record['id'])}</code>", " data-pagefind-ignore"),
+        _row("获取时间 Retrieved (UTC)", esc_or_empty(record.get("retrieved_at"))),
+        _row("原页面文字 Script", esc(SCRIPTS.get(str(record.get("script")), record.get("script") or EMPTY))),
+        _row("记录编号 Record id", f"<code>{esc(record['id'])}</code>"),
         "</tbody>",
         "</table>",
     ]
@@ -179,11 +155,10 @@ def notice_page(inputs: NoticeInputs, sources: Mapping[str, Source]) -> HtmlPage
         *removed_banner(record, archive_url(record)),
         *_metadata(record, sources),
         *notice_policy(record, inputs.policy),
-        "<h2 data-pagefind-ignore>正文 Text</h2>",
+        "<h2>正文 Text</h2>",
         '<div class="gw-body">',
         *_body(record),
         "</div>",
-        "<div data-pagefind-ignore>",
         "<h2>附件 Attachments</h2>",
         *_attachments(record),
         *provenance_sections(record, inputs.provenance, sources),
@@ -192,6 +167,5 @@ def notice_page(inputs: NoticeInputs, sources: Mapping[str, Source]) -> HtmlPage
         "<h2>数据质量 Quality flags</h2>",
         *_flags(record),
         f"<p>{internal_link(relative(notice_path(record), 'notices/'), '← 浏览公文 Browse notices')}</p>",
-        "</div>",
     ]
-    return HtmlPage(str(title), block(lines, "gw-notice", " data-pagefind-body"))
+    return HtmlPage(str(title), block(lines, "gw-notice"))

@@ -186,7 +186,7 @@ def source_counts(release: Release | None, sources: Sequence[Source], page_dir: 
     if waiting := sum(not counts.get(s.id) for s in sources):
         said = f"另有 {waiting} 个来源尚无公文 · {waiting} more registered sources have no notices yet"
         more = internal_link(relative(page_dir, "sources/"), said)
-        rows.append([more, "", "", "0"])
+        rows.append([f"<em>{more}</em>", "", "", "0"])
     rows.append(["<strong>合计 Total</strong>", "", "", f"<strong>{counts.total()}</strong>"])
     headers = ("来源 Source", "地区 Region", "层级 Level", "公文数 Notices")
     return block(table(headers, rows), "gw-sources")
@@ -256,27 +256,28 @@ def home_page(release: Release | None, sources: Sequence[Source]) -> str:
 
 
 def search_page(release: Release | None) -> str:
-    """Pagefind's search UI (its script and styles are written by the ``post_build`` hook)."""
+    """The search page: its script (site/javascripts/search.js) reads the index in ``searchindex/``.
+    The filters sit in a fold that is open on wide screens and closed on a phone, so the box and
+    the first results are on its first screen."""
     parts = [
         front_matter("搜索 Search", hide=["toc"]),
         "# 搜索 Search\n\n",
-        ("在全部公文的标题、文号和正文中搜索，可按年份、发文机关和文种筛选。词语按中文分词检索，"
-        "加引号可检索完整短语。\n"
-        "Search the titles, 文号 and text of every notice, and narrow the results by year, issuing "
-        "agency and 文种. Chinese is searched by words; put a phrase in quotes to match it exactly.\n\n"),
+        ("按文号、索引号、标题或正文中的词语搜索全部公文（繁体亦可），可按年份、地区、来源、发文机关、"
+        "文种和体裁筛选，按相关度或日期排序。\n"
+        "Search every notice by 文号, 索引号, title or the words of its text (traditional characters "
+        "too); narrow by year, region, source, agency, 文种 and genre; sort by relevance or date.\n\n"),
     ]
     if release is None:
         return "".join([*parts, NO_RELEASE])
     ui = [
         '<form id="gw-search-form" class="gw-search-form" role="search">',
         ('<input id="gw-q" type="search" name="q" disabled aria-label="搜索 Search"'
-        ' placeholder="搜索标题、文号、正文 Search titles, 文号 and text">'),
+        ' placeholder="文号、标题或词语 文号, title or words">'),
         '<button type="submit" class="md-button">搜索 Search</button>',
         "</form>",
-        '<div class="gw-search-layout">',
-        '<aside id="gw-filters" aria-label="筛选 Filters"></aside>',
-        '<div><p id="gw-status" role="status"></p><ol id="gw-results"></ol>',
-        '<button id="gw-more" class="md-button" hidden>更多 More</button></div>',
-        "</div>",
+        '<details id="gw-filters-box" class="gw-filters"><summary>筛选与排序 Filters and sort</summary>',
+        '<div id="gw-filters"></div></details>',
+        '<p id="gw-status" role="status"></p><ol id="gw-results"></ol>',
+        '<button id="gw-more" class="md-button" hidden>更多 More</button>',
     ]
     return "".join([*parts, block(ui, "gw-search"), '<script src="../javascripts/search.js"></script>\n'])

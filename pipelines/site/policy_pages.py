@@ -196,7 +196,7 @@ def notice_policy(record: Record, policy: NoticePolicy | None) -> list[str]:
         lines += _section("引用文件 Cited documents", len(items), ["<ul>", *items, "</ul>"])
     if not lines:
         return []
-    return ['<div class="gw-policy" data-pagefind-ignore>', "<h2>政策要点 Policy</h2>", *lines, "</div>"]
+    return ['<div class="gw-policy">', "<h2>政策要点 Policy</h2>", *lines, "</div>"]
 
 
 def _year_path(year: str) -> str:

@@ -8,10 +8,8 @@ mkdocs-gen-files: a version's files include Markdown (``CHANGES.md``) that mkdoc
 render as a page, with scraped titles. Each file is checked against its hash first, once: a new
 version's files are hashed in another process while mkdocs builds.
 
-Pagefind's extended build (PyPI ``pagefind[extended]``, the binary ships inside the wheel) segments
-Chinese and writes ``pagefind/`` into the site, in shards (pipelines/site/search_index.py): an index
-split into chunks, of which the browser loads only those a query needs, so search stays fast however
-many notices there are. Only notice pages are read, and in them only the ``data-pagefind-body`` block.
+The search index (``searchindex/``, pipelines/site/search_index.py) is written from the release's
+records, in shards of files of which the browser fetches only those a query needs.
 """
 
 from __future__ import annotations
@@ -32,7 +30,7 @@ from mkdocs.config.base import LegacyConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
-from gongwen.crawlers.registry import load_sources
+from gongwen.crawlers.registry import NATIONAL, PROVINCES, Source, load_sources
 from gongwen.pipelines.collector import rare_collections
 from gongwen.pipelines.site import search_index
 from gongwen.pipelines.site.browse import KeptRows
@@ -54,7 +52,7 @@ from gongwen.pipelines.site.release_data import (
     load_release,
     verified,
 )
-from gongwen.pipelines.site.shells import Shell, add_to_sitemap
+from gongwen.pipelines.site.shells import add_to_sitemap
 from gongwen.pipelines.site.version_changes import arrivals, version_changes
 
 log = logging.getLogger("mkdocs.hooks.post_build")
@@ -78,13 +76,31 @@ def copy_downloads(site_dir: Path, release: Release, cache: Path, known: dict[st
     return copied
 
 
-def search_digests(release: Release, fingerprint: bytes, shell: Shell) -> dict[str, str]:
-    """What search reads of each notice page: the ``data-pagefind-body`` block but for what it ignores
-    (policy, copies, versions, flags: pipelines/site/notice_page.py), made from the notice's record
-    alone, with the code, the sources and the shell. So a page changed only in what search ignores
-    (a copy found elsewhere, a version's changes) leaves its shard as it is."""
-    shared = fingerprint + shell.digest.encode()
-    return {notice: hashlib.sha256(shared + digest).hexdigest() for notice, digest in release.digests.items()}
+def search_digests(release: Release, fingerprint: bytes) -> dict[str, str]:
+    """What search reads of each notice: made from its record alone, with the code and the sources.
+    So a notice whose page changed only in what search does not hold (a copy found elsewhere, a
+    version's changes) leaves its shard as it is."""
+    return {notice: hashlib.sha256(fingerprint + digest).hexdigest()
+            for notice, digest in release.digests.items()}
+
+
+def search_entry(record: Mapping[str, Any], sources: Mapping[str, Source]) -> search_index.Entry:
+    """What search holds of a notice: its record's fields, its source's name and province."""
+    source = sources.get(record["source_id"])
+    region = ""
+    if source is not None:
+        code = source.province_code
+        region = "中央 central" if code == NATIONAL else PROVINCES.get(code, "")
+
+    def text(name: str) -> str:
+        return str(record.get(name) or "")
+
+    return search_index.Entry(
+        id=record["id"], title=text("title"), doc_number=text("doc_number_raw") or text("doc_number"),
+        doc_number_normalised=text("doc_number"), index_number=text("index_number"),
+        agency=text("issuing_agency"), doc_type=text("doc_type"), genre=text("genre"),
+        date=text("published_date"), region=region, source=source.name if source else record["source_id"],
+        body=text("body_text"))
 
 
 def latest_folder(dataset: Path) -> Path | None:
@@ -92,6 +108,14 @@ def latest_folder(dataset: Path) -> Path | None:
     pointer = dataset / "latest"
     version = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
     return dataset / version if VERSION.match(version) else None
+
+
+def _entry(release: Release, sources: Mapping[str, Source], notice: str) -> search_index.Entry:
+    return search_entry(release.full(notice), sources)
+
+
+def _no_entry(notice: str) -> search_index.Entry:
+    raise KeyError(notice)  # no release: no notice to index
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -153,17 +177,20 @@ class SiteBuild(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # m
             pages: Mapping[str, str] = {}
             searched: dict[str, str] = {}
             places: dict[str, int] = {}
+            entry = _no_entry
             if release:
                 sources = load_sources()
+                entry = partial(_entry, release, {source.id: source for source in sources})
                 fingerprint = rendering_fingerprint(repr(sources))
-                searched = search_digests(release, fingerprint, Shell.read(site_dir, "notices/"))
+                searched = search_digests(release, fingerprint)
                 places = arrivals(version_changes(release), searched)
                 kept = KeptRows(cache / ROWS, fingerprint, release.digests)
                 written = outside_pages(release, sources, partial(_read_aside, self.reading, release), kept)
                 pages = write_pages(site_dir, written, OUTSIDE_FOLDERS, cache, fingerprint)
                 kept.save()
             put_back(site_dir, [search_index.FOLDER], cache / "aside")
-            search_index.index_notices(site_dir, searched, cache / "search", places)
+            notices = search_index.Notices(searched, entry)
+            search_index.index_notices(site_dir, notices, cache / "search", places)
             add_to_sitemap(site_dir, config.site_url or "", pages)
             if release:  # last: the other process may still be checking the downloads
                 copy_downloads(site_dir, release, cache, self.checking.result())

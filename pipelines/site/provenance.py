@@ -125,7 +125,7 @@ def removed_banner(record: Record, archived: str | None) -> list[str]:
     en = (f"The page was gone from its source at {esc(removed)} (HTTP 404/410 or no longer listed). This is "
           "the notice as last retrieved; its validity is not changed by that.")
     return [
-        '<div class="admonition warning" data-pagefind-ignore>',
+        '<div class="admonition warning">',
         f'<p class="admonition-title">{esc(NO_LONGER_THERE)}</p>',
         f"<p>{zh}</p>",
         f"<p>{en}</p>",
