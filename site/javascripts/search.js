@@ -15,7 +15,7 @@
 (async function () {
   "use strict";
   const PAGE_SIZE = 10;
-  const CHECKED = 30;  // the first results checked for the query as written
+  const CHECKED = 20;  // the first results checked for the query as written
   const MAX_TOKENS = 12;  // of a long query, pairs spread over it: each costs a fetch per shard
   const CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   const DROPPED = new RegExp(`[^${CJK}a-z0-9]+`, "gu");
@@ -238,7 +238,8 @@
     if (values.sort === "old") matches.sort((a, b) => (date(a) || 1e9) - (date(b) || 1e9));
     else if (values.sort === "new" || !tokens.length) matches.sort(byDate);
     else matches.sort((a, b) => b.score - a.score || byDate(a, b));
-    return { key, matches, counted, partial, relevance: Boolean(tokens.length) && !["new", "old"].includes(values.sort) };
+    const relevance = Boolean(tokens.length) && !["new", "old"].includes(values.sort);
+    return { key, tokens, matches, counted, partial, relevance };
   }
 
   const noticeOf = (match) => jsonOf(`${match.shard.folder}d/${match.number}.gz`);
@@ -303,7 +304,7 @@
   // The first results by relevance are checked for the query as written: those holding its pairs
   // only apart (新经 and 经济, not 新经济) are dropped, unless none of them holds it as written.
   async function checked(found) {
-    if (!found.relevance || !found.key) return found.matches;
+    if (!found.relevance || found.tokens.length < 2) return found.matches;  // one token: it is the query
     const head = found.matches.slice(0, CHECKED);
     const notices = await Promise.all(head.map(noticeOf));
     const holding = head.filter((m, i) => m.hit || holds(notices[i], found.key));
