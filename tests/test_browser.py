@@ -366,3 +366,10 @@ def test_a_list_table_sorts_by_a_column_with_its_totals_last(visit: Callable[[st
     counts = seen.page.locator(".gw-sources tbody tr").evaluate_all(column)
     assert counts[:-2] == sorted(counts[:-2], key=int, reverse=True)
     assert seen.problems == []
+
+
+def test_a_query_of_punctuation_alone_finds_nothing(visit: Callable[[str], Visit]) -> None:
+    seen = _search(visit, "《》〔〕")
+    assert _count(seen) == 0
+    assert _found(seen) == []
+    assert seen.problems == []

@@ -47,7 +47,7 @@ from gongwen.pipelines.site.search_text import compact, t2s_map, tokens
 FORMAT = 1  # of the files below: a cache written in another format is built again
 # Notices per shard. A query fetches a bucket per token and shard, so the shards are few and large
 # (with small shards for the newest notices, 10,000 notices took 0.7 s a query, not 0.15 s); the
-# last, unfilled one is indexed again each night (about 2 ms a notice).
+# last, unfilled one is indexed again each night (about 3 ms a notice).
 SHARD_SIZES = (5_000,)
 BUCKET_BYTES = 8_000  # postings per bucket file of a full shard, about (a smaller shard's are smaller)
 KEYS_PER_BUCKET = 400

@@ -227,10 +227,10 @@
         const most = Math.max(0, ...all.map((m) => m.held));
         matches = all.filter((m) => m.held === most && most * 2 >= tokens.length);
       }
-    } else {
+    } else if (!query) {  // the filters alone: every notice they let through
       matches = shards.flatMap((shard) => Array.from({ length: shard.table.notices }, (_, number) => (
         { shard, number, score: 0, held: 0, hit: false })));
-    }
+    }  // else a query of punctuation alone: nothing
     const counted = matches;
     matches = matches.filter((m) => passes(m.shard, m.number, values));
     const date = (m) => m.shard.table.date[m.number];
