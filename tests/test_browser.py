@@ -337,8 +337,12 @@ def test_no_page_scrolls_sideways_on_a_phone(
 ) -> None:
     """Wide tables scroll inside their own box; the page itself never does."""
     hostile = notice_id(HOSTILE_URL)
-    for path in [*PAGES, "search/?q=通知", f"notices/{notice_id(SEED_URL)}/", f"notices/{hostile}/"]:
-        phone.goto(site + path, wait_until="load")
+    pages = [*PAGES, "search/?q=通知", f"notices/{notice_id(SEED_URL)}/", f"notices/{hostile}/",
+             "browse/targets/", "browse/targets/2025/", "404.html"]
+    for path in pages:
+        response = phone.goto(site + path, wait_until="load")
+        assert response is not None
+        assert response.ok, path
         sizes = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         width = phone.evaluate(sizes)
         assert width[0] <= width[1], path
