@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -20,6 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 
@@ -90,13 +92,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 class LoopSafeRedirectMiddleware(RedirectMiddleware):
     """Redirects bypass the duplicate filter, so that a redirect loop ends in the ledger as "max
-    redirections reached" (REDIRECT_MAX_TIMES) instead of vanishing as a duplicate request."""
+    redirections reached" (REDIRECT_MAX_TIMES) instead of vanishing as a duplicate request. That
+    also bypasses the off-site check: so every hop is checked here against the spider's allowed
+    hosts, and a hop elsewhere ends the request as failed, with where it led."""
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None  # noqa: ARG002 (the supertype's signature)
     ) -> Request | Response:
         result = super().process_response(request=request, response=response)
         if isinstance(result, Request):
+            allowed = getattr(self.crawler.spider, "allowed_domains", None)
+            if allowed and not url_is_from_any_domain(result.url, allowed):
+                host = urlsplit(result.url).hostname or result.url
+                raise IgnoreRequest(f"redirected off-site to {host}")
             result = result.replace(dont_filter=True)
         return result
 

@@ -76,6 +76,7 @@ def test_every_url_has_exactly_one_ledger_row(fault_crawl: FaultCrawl) -> None:
         ("/d/slow.html", "failed", None, "DownloadTimeoutError"),
         ("/d/cut.html", "failed", None, "ResponseDataLossError (gave up after 2 retries)"),
         ("/d/loop.html", "failed", None, "max redirections reached"),
+        ("/d/offsite.html", "failed", None, "redirected off-site to elsewhere.gongwen.test"),
         ("/d/charset.html", "fetched", 200, None),
         ("/d/junk.html", "fetched", 200, None),
         ("/d/huge.html", "failed", None, "larger than download max size"),
