@@ -157,6 +157,7 @@ def _merge_captures(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from gongwen.pipelines.release.dataset import DatasetError
     from gongwen.pipelines.run import Workdir, crawled_sources, release
 
     workdir = Workdir(args.workdir)
@@ -165,7 +166,11 @@ def _release(args: argparse.Namespace) -> int:
         print(f"gongwen release: no crawl in {workdir.captures}, nothing to read: no version published",
               file=sys.stderr)
         return 1
-    published, counts = release(sources, workdir, args.dataset, force=args.force)
+    try:
+        published, counts = release(sources, workdir, args.dataset, force=args.force)
+    except DatasetError as exc:
+        print(f"gongwen release: {exc}; no version published", file=sys.stderr)
+        return 1
     print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
     print(counts.summary())
     return 0

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from gongwen.crawlers.sampleweb.render import PAGES_DIR, render_notice
-from tests.conftest import BIN
+from tests.conftest import BIN, Run
 
 
 def parse(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -54,3 +56,46 @@ def test_parse_of_an_unreadable_file_is_status_2(tmp_path: Path) -> None:
     result = parse(tmp_path / "missing.html")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a dataset folder but its build log (which records the attempt)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "build.log"}
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ("empty index", "index.json is not an index of versions"),
+        ("corrupt index", "index.json is not an index of versions"),
+        ("latest outside", "not a MAJOR.MINOR.PATCH version"),
+        ("lock held", "another build is publishing"),
+    ],
+)
+def test_a_release_on_a_damaged_or_busy_dataset_says_why_in_one_line_and_writes_nothing(
+    demo_run: Run, tmp_path: Path, fault: str, said: str
+) -> None:
+    dataset = tmp_path / "notices"
+    shutil.copytree(demo_run.dataset, dataset)
+    damage = {"empty index": ("index.json", ""), "corrupt index": ("index.json", '{"versions": 3'),
+              "latest outside": ("latest", "../../etc\n")}
+    if fault in damage:
+        name, text = damage[fault]
+        (dataset / name).write_text(text, encoding="utf-8")
+    before = _tree(dataset)
+    with (dataset / "build.log").open("a") as log:
+        if fault == "lock held":
+            fcntl.flock(log, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = subprocess.run(
+            [BIN / "gongwen", "release", "--workdir", demo_run.workdir, "--dataset", dataset],
+            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("gongwen release: ")
+    assert said in lines[0]
+    assert _tree(dataset) == before  # nothing written
+    last = (dataset / "build.log").read_text(encoding="utf-8").splitlines()[-1]
+    assert "FAILED, no version published" in last

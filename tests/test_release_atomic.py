@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gongwen.pipelines.release import Dataset, publish
+from gongwen.pipelines.release.dataset import DatasetError
 from tests.conftest import ROOT
 from tests.test_release import meishan_notices
 
@@ -99,7 +100,7 @@ def test_version_folders_missing_from_the_index_are_never_deleted_in_bulk(tmp_pa
     publish(dataset, meishan_notices(2))
     publish(dataset, meishan_notices(3))
     (tmp_path / "index.json").unlink()  # lost: only a person can say what was published
-    with pytest.raises(ValueError, match=r"restore index\.json"):
+    with pytest.raises(DatasetError, match=r"restore index\.json"):
         publish(dataset, meishan_notices(4))
     assert visible_versions(tmp_path) == ["1.0.0", "1.1.0"]
 

@@ -26,6 +26,11 @@ DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 VERSION_NAME = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 
 
+class DatasetError(RuntimeError):
+    """The dataset folder is not as releases leave it, or another build holds it: a release stops
+    before writing anything, and says why in one line."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """A dataset's definition and the folder its versions live in."""
@@ -70,7 +75,12 @@ class Dataset:
         """The entries of index.json, oldest first."""
         if not self.index_path.exists():
             return []
-        versions: list[dict[str, Any]] = json.loads(self.index_path.read_text(encoding="utf-8"))["versions"]
+        try:
+            versions = json.loads(self.index_path.read_text(encoding="utf-8"))["versions"]
+            if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+                raise TypeError("its versions are not a list of entries")  # noqa: TRY301 (said once, below)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DatasetError(f"{self.index_path} is not an index of versions ({exc}): restore it") from exc
         return versions
 
     def latest(self) -> Path | None:
@@ -79,7 +89,7 @@ class Dataset:
             return None
         version = self.latest_path.read_text(encoding="utf-8").strip()
         if not VERSION_NAME.match(version):
-            raise ValueError(f"{self.latest_path} holds {version!r}, not a MAJOR.MINOR.PATCH version")
+            raise DatasetError(f"{self.latest_path} holds {version!r}, not a MAJOR.MINOR.PATCH version")
         return self.folder / version
 
     @contextmanager
@@ -93,7 +103,7 @@ class Dataset:
             try:
                 fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise RuntimeError(f"another build is publishing into {self.folder}") from exc
+                raise DatasetError(f"another build is publishing into {self.folder}") from exc
             yield
 
     def log(self, message: str) -> None:

@@ -24,7 +24,7 @@ from gongwen.pipelines.release.carry import Places, previous_rows
 from gongwen.pipelines.release.changelog import Summary, changes_md
 from gongwen.pipelines.release.changes import Bump, NoticeChanges, change_rows, judge, next_version
 from gongwen.pipelines.release.contents import quality_rows, source_rows, write_notices
-from gongwen.pipelines.release.dataset import VERSION_NAME, Dataset, write_atomic
+from gongwen.pipelines.release.dataset import VERSION_NAME, Dataset, DatasetError, write_atomic
 from gongwen.pipelines.release.history import Previous, assemble, compare
 from gongwen.pipelines.release.package import descriptor
 from gongwen.pipelines.release.policy import KnownPolicies
@@ -178,7 +178,7 @@ def recover(dataset: Dataset) -> None:
     newest = _key(listed[-1]) if listed else ()
     if len(unlisted) > 1 or any(_key(p.name) <= newest or p == latest for p in unlisted):
         names = sorted(p.name for p in unlisted)
-        raise ValueError(f"version folders {names} are not in {dataset.index_path}: restore index.json")
+        raise DatasetError(f"version folders {names} are not in {dataset.index_path}: restore index.json")
     for orphan in unlisted:
         shutil.rmtree(orphan)
         dataset.log(f"removed {orphan.name}: a build stopped before index.json listed it")
