@@ -56,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     release_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
     release_p.add_argument("--force", action="store_true", help=FORCE_HELP)
 
+    verify_help = "check published versions against their descriptors, like sha256sum -c (all unless named)"
+    verify_p = commands.add_parser("verify", help=verify_help)
+    verify_p.add_argument("versions", nargs="*", help="versions of index.json, e.g. 1.0.0")
+    verify_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
+
     site_p = commands.add_parser("site", help="build the static site from the latest release")
     site_p.add_argument("--workdir", type=Path, default=Path("build"), help=WORKDIR_HELP)
     site_p.add_argument("--dataset", type=Path, default=DATASETS / "notices", help=DATASET_HELP)
@@ -81,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "crawl": _crawl,
         "merge-captures": _merge_captures,
         "release": _release,
+        "verify": _verify,
         "site": _site,
         "parse": _parse,
         "list-page": _list_page,
@@ -174,6 +180,31 @@ def _release(args: argparse.Namespace) -> int:
     print(f"{published.folder} ({published.version}{'' if published.new else ', unchanged'})")
     print(counts.summary())
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """0 when every file is as recorded, 1 when one is not (or index.json is unreadable), 2 when a
+    version named is not published."""
+    from gongwen.pipelines.release.dataset import Dataset, DatasetError
+    from gongwen.pipelines.release.verify import verify_version
+
+    dataset = Dataset.load(args.dataset)
+    try:
+        entries = {str(entry.get("version")): entry for entry in dataset.versions()}
+    except DatasetError as exc:
+        print(f"gongwen verify: {exc}", file=sys.stderr)
+        return 1
+    unknown = [v for v in args.versions if v not in entries]
+    if unknown:
+        said = f"not a published version of {dataset.folder}: {', '.join(unknown)}"
+        print(f"gongwen verify: {said}", file=sys.stderr)
+        return 2
+    checks = [c for v in (args.versions or entries) for c in verify_version(dataset, entries[v])]
+    for check in checks:
+        print(f"{check.path}: {'OK' if check.problem is None else f'FAILED ({check.problem})'}")
+    failed = sum(check.problem is not None for check in checks)
+    print(f"{len(checks)} files checked, {failed} failed", file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def _site(args: argparse.Namespace) -> int:

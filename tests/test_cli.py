@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -99,3 +100,35 @@ def test_a_release_on_a_damaged_or_busy_dataset_says_why_in_one_line_and_writes_
     assert _tree(dataset) == before  # nothing written
     last = (dataset / "build.log").read_text(encoding="utf-8").splitlines()[-1]
     assert "FAILED, no version published" in last
+
+
+def _verify(dataset: Path, *versions: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BIN / "gongwen", "verify", "--dataset", dataset, *versions],
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_verify_finds_a_published_file_edited_in_place_keeping_its_size_and_time(
+    demo_run: Run, tmp_path: Path
+) -> None:
+    dataset = tmp_path / "notices"
+    shutil.copytree(demo_run.dataset, dataset)
+    version = demo_run.release.name
+    clean = _verify(dataset)
+    assert clean.returncode == 0, clean.stderr
+    assert f"{version}/notices.csv: OK" in clean.stdout.splitlines()
+    published = dataset / version / "notices.csv"
+    stat = published.stat()
+    data = bytearray(published.read_bytes())
+    at = data.index("通知".encode())
+    data[at:at + 6] = "通告".encode()  # the same number of bytes
+    published.write_bytes(bytes(data))
+    os.utime(published, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert published.stat().st_size == stat.st_size
+    forged = _verify(dataset)
+    assert forged.returncode == 1
+    said = "FAILED (sha256 differs from the one the descriptor records)"
+    assert f"{version}/notices.csv: {said}" in forged.stdout
+    assert forged.stdout.count("FAILED") == 1
+    (dataset / version / "extra.csv").write_text("x\n", encoding="utf-8")
+    assert f"{version}/extra.csv: FAILED (not listed in the descriptor)" in _verify(dataset, version).stdout
+    assert _verify(dataset, "9.9.9").returncode == 2
