@@ -13,6 +13,7 @@ import pytest
 from gongwen.pipelines.notice import Notice
 from gongwen.pipelines.release import Dataset, publish
 from gongwen.pipelines.release.carry import KEPT
+from gongwen.pipelines.release.dataset import DatasetError
 from gongwen.pipelines.release.staging import TableWriter
 from tests.conftest import make_notice
 from tests.test_release import load, meishan_notices
@@ -98,3 +99,23 @@ def test_a_previous_file_changed_since_it_was_written_is_not_carried_from(
     calls = carried(monkeypatch)
     publish(dataset, second)
     assert calls == []
+
+
+def test_a_published_file_edited_in_place_is_not_carried_forward(tmp_path: Path) -> None:
+    """An edit that keeps the file's size and time: the release refuses, naming the file, and
+    publishes nothing."""
+    shutil.copy(Path(__file__).resolve().parents[1] / "datasets" / "notices" / "dataset.toml", tmp_path)
+    dataset = Dataset.load(tmp_path)
+    first, second = nights()
+    version = publish(dataset, first).version
+    published = tmp_path / version / "notices.csv"
+    stat = published.stat()
+    data = bytearray(published.read_bytes())
+    at = data.index("通知".encode())
+    data[at:at + 6] = "通告".encode()
+    published.write_bytes(bytes(data))
+    os.utime(published, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(DatasetError, match=rf"{version}/notices\.csv: sha256 differs"):
+        publish(dataset, second)
+    assert (tmp_path / "latest").read_text(encoding="utf-8").strip() == version
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [version]

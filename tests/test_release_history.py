@@ -80,8 +80,12 @@ def test_a_failed_fetch_says_nothing_about_a_page_and_a_404_says_it_is_gone(tmp_
 
 def test_a_version_older_than_the_copies_table_still_gives_each_page_its_history(dataset: Dataset) -> None:
     first = publish(dataset, [notice(ISSUER_URL, "sc_meishan")]).folder
+    descriptor = json.loads((first / "datapackage.json").read_bytes())
     for name in ("copies.csv", "versions.csv"):  # as published before those tables existed
         (first / name).unlink()
+    old = [r for r in descriptor["resources"] if r["path"] not in ("copies.csv", "versions.csv")]
+    descriptor["resources"] = old
+    (first / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     assert [(c.notice_id, c.url, c.canonical) for c in Previous.load(first).copies] == [
         (notice_id(ISSUER_URL), ISSUER_URL, True)]
 

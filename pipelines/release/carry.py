@@ -16,10 +16,12 @@ The digest covers the record's JSON, the region and how the policy was read; the
 rows is fingerprinted (this package and every module it imports, the policy rules and dedupe among
 them: pipelines.fingerprint), and the sources are those the version was made with. The places are
 trusted only while the files have the size and modification time they had when their version was
-written. The keys of carried rows are not checked again: they were checked when their version was
-published, each is derived from its own notice's id (so a row of another notice cannot repeat it),
-and a carried row refers only to its notice and that notice's tasks, carried with it. Citations are
-carried as rows but linked again: what they cite can be any other notice.
+written, and a release first checks those files byte for byte against their descriptor
+(verify.check_intact): an edit that kept a file's size and time is refused, not carried. The keys of
+carried rows are not checked again: they were checked when their version was published, each is
+derived from its own notice's id (so a row of another notice cannot repeat it), and a carried row
+refers only to its notice and that notice's tasks, carried with it. Citations are carried as rows
+but linked again: what they cite can be any other notice.
 """
 
 from __future__ import annotations

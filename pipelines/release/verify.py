@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongwen.pipelines.release.dataset import Dataset
+from gongwen.pipelines.release.dataset import Dataset, DatasetError
 
 DESCRIPTOR = "datapackage.json"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a resource's path: a file of the version's folder
@@ -68,3 +69,15 @@ def _problem(folder: Path, name: str, resource: dict[str, Any]) -> str | None:
     if f"sha256:{_sha256(path)}" != resource.get("hash"):
         return "sha256 differs from the one the descriptor records"
     return None
+
+
+def check_intact(folder: Path, names: Iterable[str]) -> None:
+    """Raise DatasetError, naming the file, unless each of ``names`` (files of the published version in
+    ``folder``) has the bytes and sha256 its descriptor records: a release reads and carries from them."""
+    package = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+    resources = {resource.get("path"): resource for resource in package["resources"]}
+    for name in (n for n in names if n in resources):  # an older version may not have them all
+        problem = _problem(folder, name, resources[name])
+        if problem is not None:
+            raise DatasetError(f"{folder / name}: {problem}: a published file was changed; restore it "
+                               f"(gongwen verify {folder.name}) before the next release")

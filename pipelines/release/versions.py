@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongwen.crawlers.registry import Source, get_source
 from gongwen.pipelines.notice import Notice
-from gongwen.pipelines.release.carry import Places, previous_rows
+from gongwen.pipelines.release.carry import FILES, HISTORY, Places, previous_rows
 from gongwen.pipelines.release.changelog import Summary, changes_md
 from gongwen.pipelines.release.changes import Bump, NoticeChanges, change_rows, judge, next_version
 from gongwen.pipelines.release.contents import quality_rows, source_rows, write_notices
@@ -30,6 +30,7 @@ from gongwen.pipelines.release.package import descriptor
 from gongwen.pipelines.release.policy import KnownPolicies
 from gongwen.pipelines.release.staging import Staging
 from gongwen.pipelines.release.tables import Row, utc_seconds
+from gongwen.pipelines.release.verify import check_intact
 
 if TYPE_CHECKING:  # the release reads crawls; it does not need the extractor to import
     from gongwen.pipelines.read.resolve import SourceCrawl
@@ -90,6 +91,8 @@ def _publish(
     if strangers:
         raise ValueError(f"notices from sources {strangers} that {dataset.folder}/dataset.toml does not list")
     latest = dataset.latest()
+    if latest is not None:  # what is carried and compared from must be what was published
+        check_intact(latest, (*FILES, *HISTORY))
     with previous_rows(dataset.folder, latest, sources) as before:
         earlier = Previous.load(latest, {n.content_sha256: n.body_text for n in notices}, before)
         documents = assemble(notices, sources, crawls, earlier, before)
