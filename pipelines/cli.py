@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -95,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": _schema,
         "validate": _validate,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:  # the reader went away (`gongwen parse page.html | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return 0
 
 
 def _add_reading_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -215,10 +220,15 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    from gongwen.crawlers.settings import DOWNLOAD_MAXSIZE
     from gongwen.pipelines.read.validate import Quarantined, build_notice
 
     path: Path = args.file
     try:
+        if (size := path.stat().st_size) > DOWNLOAD_MAXSIZE:
+            print(f"gongwen parse: {path}: {size / 2**20:.0f} MB, more than the "
+                  f"{DOWNLOAD_MAXSIZE // 2**20} MB a crawl fetches", file=sys.stderr)
+            return 2
         body = path.read_bytes()
         retrieved_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except OSError as exc:

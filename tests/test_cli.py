@@ -53,6 +53,34 @@ def test_parse_refuses_what_is_not_html_with_status_2_and_one_line(
     assert str(page) in result.stderr
 
 
+def test_parse_refuses_a_file_larger_than_a_crawl_fetches_with_status_2(tmp_path: Path) -> None:
+    page = tmp_path / "huge.html"
+    with page.open("wb") as out:
+        out.truncate(17 * 2**20)  # sparse: nothing is written
+    result = parse(page)
+    assert result.returncode == 2
+    said = f"gongwen parse: {page}: 17 MB, more than the 16 MB a crawl fetches"
+    assert result.stderr.strip().splitlines() == [said]
+
+
+def test_parse_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    page = tmp_path / "long.html"
+    text = "".join(f"<p>第{n}条 各级人民政府应当加强安全生产工作，落实属地责任。</p>" for n in range(3000))
+    title = "某县人民政府关于加强安全生产工作的通知"
+    page.write_text(f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
+                    f'<div class="content">{text}</div></body></html>', encoding="utf-8")
+    command = [BIN / "gongwen", "parse", page]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
+        assert reader.stdout is not None
+        assert reader.stderr is not None
+        assert reader.stdout.read(1) == b"{"  # `| head`: a few bytes read, then the pipe closed
+        reader.stdout.close()
+        errors = reader.stderr.read().decode()
+        assert reader.wait(timeout=60) == 0
+    assert "Traceback" not in errors
+    assert "BrokenPipe" not in errors
+
+
 def test_parse_of_an_unreadable_file_is_status_2(tmp_path: Path) -> None:
     result = parse(tmp_path / "missing.html")
     assert result.returncode == 2
