@@ -149,6 +149,7 @@ def test_verify_finds_a_published_file_edited_in_place_keeping_its_size_and_time
     data = bytearray(published.read_bytes())
     at = data.index("通知".encode())
     data[at:at + 6] = "通告".encode()  # the same number of bytes
+    published.chmod(0o644)  # published read-only: edited by someone who may
     published.write_bytes(bytes(data))
     os.utime(published, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert published.stat().st_size == stat.st_size

@@ -81,6 +81,7 @@ def test_every_file_is_a_resource_with_its_sha256_and_bytes(dataset: Dataset) ->
         data = (folder / resource["path"]).read_bytes()
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {oct(0o444)}  # published: read-only
 
 
 def test_every_csv_has_a_table_schema_with_keys_between_resources(dataset: Dataset) -> None:

@@ -113,6 +113,7 @@ def test_a_published_file_edited_in_place_is_not_carried_forward(tmp_path: Path)
     data = bytearray(published.read_bytes())
     at = data.index("通知".encode())
     data[at:at + 6] = "通告".encode()
+    published.chmod(0o644)  # published read-only: edited by someone who may
     published.write_bytes(bytes(data))
     os.utime(published, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     with pytest.raises(DatasetError, match=rf"{version}/notices\.csv: sha256 differs"):

@@ -85,6 +85,7 @@ def test_a_version_older_than_the_copies_table_still_gives_each_page_its_history
         (first / name).unlink()
     old = [r for r in descriptor["resources"] if r["path"] not in ("copies.csv", "versions.csv")]
     descriptor["resources"] = old
+    (first / "datapackage.json").chmod(0o644)
     (first / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     assert [(c.notice_id, c.url, c.canonical) for c in Previous.load(first).copies] == [
         (notice_id(ISSUER_URL), ISSUER_URL, True)]

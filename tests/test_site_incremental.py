@@ -199,6 +199,7 @@ def test_a_download_that_does_not_match_its_hash_is_refused(tmp_path: Path) -> N
     assert len(known) == len(files)
     target = files["notices.csv"]
     assert known[str(target.path)][3] == hashlib.sha256(target.path.read_bytes()).hexdigest()
+    target.path.chmod(0o644)  # published read-only: changed by someone who may
     target.path.write_bytes(target.path.read_bytes() + b"x")  # changed after it was checked: checked again
     with pytest.raises(ValueError, match="does not match"):
         verified(target, known)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -161,11 +162,33 @@ def _known_policies(crawls: Sequence[SourceCrawl]) -> KnownPolicies:
 
 
 def _commit(dataset: Dataset, version: str, staging: Staging, entry: dict[str, Any]) -> None:
-    """Make the staged version visible: rename it into place, list it, point latest at it."""
+    """Make the staged version visible: seal it, rename it into place, list it, point latest at it."""
+    _seal(staging.folder)
     staging.folder.replace(dataset.folder / version)
+    _sync(dataset.folder)
     index = {"name": dataset.name, "versions": [*dataset.versions(), entry]}
     write_atomic(dataset.index_path, _json(index))
     write_atomic(dataset.latest_path, f"{version}\n".encode())
+
+
+def _seal(folder: Path) -> None:
+    """The staged version's files made read-only and on disk (fsync), and the folder listing them,
+    before the rename that publishes them: a published version does not change, and a crash just
+    after the rename cannot leave part of it in the page cache only."""
+    for path in folder.iterdir():
+        if path.is_file():
+            path.chmod(0o444)
+            with path.open("rb") as data:
+                os.fsync(data.fileno())
+    _sync(folder)
+
+
+def _sync(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def recover(dataset: Dataset) -> None:
