@@ -161,3 +161,7 @@ def test_verify_finds_a_published_file_edited_in_place_keeping_its_size_and_time
     (dataset / version / "extra.csv").write_text("x\n", encoding="utf-8")
     assert f"{version}/extra.csv: FAILED (not listed in the descriptor)" in _verify(dataset, version).stdout
     assert _verify(dataset, "9.9.9").returncode == 2
+    index = json.loads((dataset / "index.json").read_text(encoding="utf-8"))
+    index["versions"].append({"version": "../../etc"})  # a version name is never a path out of the dataset
+    (dataset / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    assert "../../etc: FAILED (index.json names no MAJOR.MINOR.PATCH version here)" in _verify(dataset).stdout

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongwen.pipelines.release.dataset import Dataset, DatasetError
+from gongwen.pipelines.release.dataset import VERSION_NAME, Dataset, DatasetError
 
 DESCRIPTOR = "datapackage.json"
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a resource's path: a file of the version's folder
@@ -36,6 +36,8 @@ def _sha256(path: Path) -> str:
 def verify_version(dataset: Dataset, entry: dict[str, Any]) -> list[Check]:
     """The checks of one version of index.json (its entry there)."""
     version = str(entry.get("version"))
+    if not VERSION_NAME.match(version):
+        return [Check(version, "index.json names no MAJOR.MINOR.PATCH version here")]
     folder = dataset.folder / version
     descriptor = folder / DESCRIPTOR
     if not descriptor.is_file():
