@@ -1,6 +1,6 @@
 """mkdocs hook (``hooks`` in mkdocs.yml): after mkdocs wrote its pages, write the pages kept out of it
 (a page per notice and per browse value: pipelines/site/shells.py), copy the downloads and index the
-notice pages for search. What is kept for the next build lives beside the site folder; the folders of
+release's notices for search. What is kept for the next build lives beside the site folder; the folders of
 those pages and of the search index are set aside before mkdocs empties the site, and put back.
 
 Downloads are put here (hard links to the dataset's files, byte for byte), rather than through
