@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -189,6 +190,8 @@ def release(
 
 
 def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
+    """Build the site into the folder beside ``workdir.site`` that it does not point to, then point it
+    there: a build that fails or is killed leaves the site served as it was."""
     quiet = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # banners about MkDocs 2
     # The release to show, and each source's last check (gongwen sources check) for the sources page.
     given = {
@@ -196,10 +199,41 @@ def build_site(workdir: Workdir, dataset_folder: Path) -> Path:
         "GONGWEN_CHECKS": str(workdir.checks.resolve()),
     }
     env = {**os.environ, **given, **quiet}
+    built = unserved_folder(workdir.site)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-    command += ["-f", str(ROOT / "mkdocs.yml"), "-d", str(workdir.site.resolve())]
+    command += ["-f", str(ROOT / "mkdocs.yml"), "-d", str(built.resolve())]
     subprocess.run(command, check=True, env=env)  # noqa: S603 (our own command line)
+    serve(workdir.site, built)
     return workdir.site
+
+
+def unserved_folder(site: Path) -> Path:
+    """Of the two folders a site is built in (``.site-a``, ``.site-b`` beside it), the one ``site``
+    does not point to. It holds the site of the build before last, which the next build changes only
+    where it differs (pipelines/site/page_cache.py)."""
+    first, second = _site_folders(site)
+    served = site.readlink().name if site.is_symlink() else ""
+    return second if served == first.name else first
+
+
+def serve(site: Path, built: Path) -> None:
+    """``site`` becomes a symbolic link to ``built`` (one of its two folders) in one rename: whoever
+    reads the site sees the last complete build, never a half one. A site folder from before builds
+    were swapped becomes the other folder."""
+    if site.is_dir() and not site.is_symlink():
+        first, second = _site_folders(site)
+        other = second if built == first else first
+        shutil.rmtree(other, ignore_errors=True)
+        site.rename(other)
+    pointer = site.with_name(f".{site.name}.pointer")
+    pointer.unlink(missing_ok=True)
+    pointer.symlink_to(built.name, target_is_directory=True)
+    pointer.replace(site)
+
+
+def _site_folders(site: Path) -> tuple[Path, Path]:
+    first, second = (site.with_name(f".{site.name}-{letter}") for letter in "ab")
+    return first, second
 
 
 def _shown(path: Path) -> Path:

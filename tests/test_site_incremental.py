@@ -25,6 +25,7 @@ import pytest
 from gongwen.crawlers.registry import load_sources
 from gongwen.pipelines.notice import Notice
 from gongwen.pipelines.release import publish
+from gongwen.pipelines.run import Workdir, build_site
 from gongwen.pipelines.site import listing
 from gongwen.pipelines.site.browse import KeptRows, browse_value_pages
 from gongwen.pipelines.site.markup import HtmlPage
@@ -85,7 +86,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
             publish(dataset, notices)
         else:  # a night without a version: an old version's folder deleted, its changes not known
             shutil.rmtree(dataset.folder / "1.0.0")
-        mkdocs_build(dataset.folder, site)
+        build_site(Workdir(tmp), dataset.folder)  # into the folder not served, then swapped in
         inodes.append({p.parent.name: p.stat().st_ino for p in site.glob("notices/*/index.html")})
     (tmp / "fresh").mkdir()
     mkdocs_build(dataset.folder, tmp / "fresh" / "site")
