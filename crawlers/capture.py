@@ -57,6 +57,7 @@ class Fetch:
     last_modified: str | None = None
     sha256: str | None = None
     warc_file: str | None = None  # None: this crawl's own WARC file
+    listed_on: str | None = None  # a detail page: the list page that linked it (None: asked for otherwise)
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,19 @@ LEDGER_SUFFIX = ".fetches.jsonl"
 
 @dataclass(frozen=True)
 class ContentIndex:
-    """The detail pages earlier crawls of one source asked for, and those whose body they hold."""
+    """The detail pages earlier crawls of one source asked for, those whose body they hold, and the list
+    page that last linked each."""
 
     known: dict[str, Known] = field(default_factory=dict)
     seen: frozenset[str] = frozenset()
+    listed_on: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path, current_crawl: str) -> ContentIndex:
         """From the ledgers in ``folder`` of every crawl but ``current_crawl``, oldest first."""
         known: dict[str, Known] = {}
         seen: set[str] = set()
+        listed_on: dict[str, str] = {}
         current = current_crawl + LEDGER_SUFFIX
         ledgers = sorted(p for p in folder.glob(f"*{LEDGER_SUFFIX}") if p.name != current)
         for ledger in ledgers:
@@ -36,6 +39,8 @@ class ContentIndex:
                 if fetch.kind != "detail":
                     continue
                 seen.add(fetch.url)
+                if fetch.listed_on:
+                    listed_on[fetch.url] = fetch.listed_on
                 if fetch.outcome == "failed" or not fetch.sha256 or not fetch.warc_record_id:
                     continue  # an earlier body, if any, is still the best we hold
                 earlier = known.get(fetch.url)
@@ -50,7 +55,7 @@ class ContentIndex:
                     # the date of the record that holds the body, which an unchanged row only points to
                     fetched_at=earlier.fetched_at if unchanged and earlier else fetch.fetched_at,
                 )
-        return cls(known, frozenset(seen))
+        return cls(known, frozenset(seen), listed_on)
 
 
 def conditional_headers(known: Known) -> dict[str, str]:

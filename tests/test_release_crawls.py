@@ -217,3 +217,50 @@ def test_a_source_below_its_minimum_blocks_publication_until_forced(site: Site) 
     entry = json.loads((site.dataset / "index.json").read_bytes())["versions"][-1]
     assert any("repost_qqjl" in reason for reason in entry["forced"])
     assert "--force" in (site.dataset / "1.1.0" / "CHANGES.md").read_text(encoding="utf-8")
+
+
+def _unlist(page_file: Path) -> None:
+    """The site still serves the page but its list pages no longer link it."""
+    page_file.write_text("listed = false\n" + page_file.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_a_crawl_that_no_longer_reaches_pages_is_refused_and_removes_none_of_them(site: Site) -> None:
+    served = [p for p in sorted((site.pages / "sc_meishan").glob("*.toml"))
+              if "\nstatus = " not in p.read_text(encoding="utf-8")]
+    for page_file in served[:2]:
+        _unlist(page_file)
+    shutil.rmtree(site.workdir / "captures" / "sc_meishan")  # a crawl from a new workdir: no earlier ledger
+    live = [r for r in site.rows("1.0.0", "copies.csv") if r["source_id"] == "sc_meishan"]
+
+    blocked = site.recrawl_and_release("sc_meishan")
+    assert blocked.returncode == 1
+    assert f"sc_meishan: its crawl did not ask for 2 of the {len(live)} pages" in blocked.stderr
+    assert site.latest == "1.0.0"
+
+    forced = site.gongwen("release", "--force")
+    assert forced.returncode == 0, forced.stderr[-2000:]
+    # The crawl cannot say where the two pages went: they are carried as they were, not removed.
+    copies = [r for r in site.rows(site.latest, "copies.csv") if r["source_id"] == "sc_meishan"]
+    assert {r["url"] for r in copies} == {r["url"] for r in live}
+    assert not any(r["removed_from_source_at"] for r in copies)
+
+
+def test_a_page_its_list_page_no_longer_links_is_removed_when_the_crawl_read_it(site: Site) -> None:
+    pages = site.pages / "gd_province"  # one list page (the gkmlpt API's page 1)
+    unlisted = pages / "2019-shuzi-zhengfu-gongzuo-yaodian.toml"
+    _unlist(unlisted)
+    text = (pages / "2024-xiandai-wuliu-shishi-yijian.toml").read_text(encoding="utf-8")
+    text = text.replace("post_4432519", "post_4599001").replace("/4/4432/", "/4/4599/")
+    text = text.replace("现代物流业", "智能网联汽车产业").replace("2024", "2026")
+    (pages / "2026-new-notice.toml").write_text(text, encoding="utf-8")  # the list page brings a new link
+
+    release = site.recrawl_and_release("gd_province")
+    assert release.returncode == 0, release.stderr[-2000:]
+    url = detail_url(get_source("gd_province"), load_page("gd_province", unlisted))
+    *_, ledger = sorted((site.workdir / "captures" / "gd_province").glob("*.fetches.jsonl"))
+    fetches = [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines()]
+    assert url not in {f["url"] for f in fetches}  # not asked for: no list page links it
+    lists = {f["url"] for f in fetches if f["kind"] == "list"}
+    assert {f["listed_on"] for f in fetches if f["kind"] == "detail"} <= lists  # where each was found
+    (copy,) = (r for r in site.rows(site.latest, "copies.csv") if r["url"] == url)
+    assert copy["removed_from_source_at"] == max(f["fetched_at"] for f in fetches)[:19] + "Z"

@@ -16,17 +16,23 @@ from tests.conftest import ROOT
 from tests.test_release import meishan_notices
 
 
-def crawl(source_id: str, *, notices: int, failed: int = 0, expected_min: int = 2) -> SourceCrawl:
+def crawl(
+    source_id: str, *, notices: int, failed: int = 0, expected_min: int = 2, gone: int = 0
+) -> SourceCrawl:
+    """A crawl that read the first ``notices`` of meishan_notices, failed ``failed`` other pages and found
+    the next ``gone`` of meishan_notices gone (404)."""
     source = get_source(source_id).model_copy(update={"expected_min": expected_min})
-    found = meishan_notices(notices, source_id=source_id)
+    found = meishan_notices(notices + gone, source_id=source_id)
 
-    def outcome(n: int, name: OutcomeName) -> Outcome:
-        url = f"https://{source.allowed_hosts[0]}/{name}/{n}.htm"
-        return Outcome(source_id, url, "detail", name, "", 200, None, f"2026-01-02T03:04:{n:02}.000001Z")
+    def outcome(n: int, name: OutcomeName, url: str, status: int = 200) -> Outcome:
+        reason = "" if name == "published" else f"HTTP {status}"
+        when = f"2026-01-02T03:04:{n:02}.000001Z"
+        return Outcome(source_id, url, "detail", name, reason, status, None, when)
 
-    outcomes = [outcome(n, "published") for n in range(notices)]
-    outcomes += [outcome(n, "failed") for n in range(failed)]
-    return SourceCrawl(source, "20260102T030400Z", found, outcomes)
+    outcomes = [outcome(n, "published", str(found[n].url)) for n in range(notices)]
+    outcomes += [outcome(n, "failed", str(found[n].url), 404) for n in range(notices, notices + gone)]
+    outcomes += [outcome(n, "failed", f"https://www.ms.gov.cn/failed/{n}.htm", 500) for n in range(failed)]
+    return SourceCrawl(source, "20260102T030400Z", found[:notices], outcomes)
 
 
 @pytest.fixture
@@ -57,17 +63,18 @@ def test_too_few_notices_too_many_failures_or_no_crawl_close_the_gate(dataset: D
 def test_a_closed_gate_publishes_nothing_and_logs_why(dataset: Dataset) -> None:
     release_crawls(dataset, [crawl("sc_meishan", notices=3)])
     with pytest.raises(GateClosed) as closed:
-        release_crawls(dataset, [crawl("sc_meishan", notices=1)])
-    assert closed.value.problems == ["sc_meishan: fewer notices than its expected minimum of 2 (1)"]
+        release_crawls(dataset, [crawl("sc_meishan", notices=1, gone=2)])
+    assert closed.value.problems == [
+        "sc_meishan: fewer notices than its expected minimum of 2 (1)",
+        "sc_meishan: 2 of 3 fetches failed (67%), more than the 20% allowed"]
     assert (dataset.folder / "latest").read_text(encoding="utf-8").strip() == "1.0.0"
     assert [v["version"] for v in dataset.versions()] == ["1.0.0"]
     assert "BLOCKED" in dataset.log_path.read_text(encoding="utf-8").splitlines()[-1]
 
-    forced = release_crawls(dataset, [crawl("sc_meishan", notices=1)], force=True)
+    forced = release_crawls(dataset, [crawl("sc_meishan", notices=1, gone=2)], force=True)
     assert (forced.version, forced.forced) == ("1.1.0", tuple(closed.value.problems))
-    assert dataset.versions()[-1]["updated"] == 2  # no longer listed: kept, removed from their source
+    assert dataset.versions()[-1]["updated"] == 2  # answered 404: kept, removed from their source
     assert "FORCED" in dataset.log_path.read_text(encoding="utf-8")
-
 
 
 def test_a_source_whose_notice_pages_mostly_cannot_be_read_is_broken() -> None:
@@ -77,3 +84,19 @@ def test_a_source_whose_notice_pages_mostly_cannot_be_read_is_broken() -> None:
     health, reason = source_health(replace(healthy, outcomes=unread))
     assert (health, reason) == ("broken", "2 of its 3 notice pages could not be read as notices")
     assert source_health(SourceCrawl(get_source("sc_meishan"), None, [], [])) == ("not crawled", "")
+
+
+def test_a_crawl_no_longer_asking_for_more_than_its_share_of_pages_closes_the_gate(dataset: Dataset) -> None:
+    assert dataset.max_lost_share == 0.1
+    release_crawls(dataset, [crawl("sc_meishan", notices=13)])
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=12)]) == []  # one page: an ordinary day
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=11)]) == [
+        ("sc_meishan: its crawl did not ask for 2 of the 13 pages the latest version has from it (15%), "
+         "more than the 10% allowed: not listed any more")]
+    # Pages the site answers 404 for are gone, not lost.
+    assert gate_problems(dataset, [crawl("sc_meishan", notices=11, gone=2)]) == []
+    with pytest.raises(GateClosed):
+        release_crawls(dataset, [crawl("sc_meishan", notices=11)])
+    forced = release_crawls(dataset, [crawl("sc_meishan", notices=11)], force=True)
+    # Nothing changed: the crawl cannot say the two pages were removed, so they are carried as they were.
+    assert (forced.version, forced.new) == ("1.0.0", False)

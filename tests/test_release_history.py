@@ -50,14 +50,23 @@ def test_two_notices_found_to_be_one_keep_the_older_id_and_withdraw_the_other(da
     assert "## Withdrawn (1)" in (published.folder / "CHANGES.md").read_text(encoding="utf-8")
 
 
-def crawl(notices: list[Notice], failed: dict[str, int], when: str) -> SourceCrawl:
-    """A crawl of sc_meishan that read ``notices`` and failed on the URLs of ``failed`` (with the status)."""
+def crawl(
+    notices: list[Notice], failed: dict[str, int], when: str,
+    lists: dict[str, int] | None = None, listed_before: dict[str, str] | None = None,
+) -> SourceCrawl:
+    """A crawl of sc_meishan that read ``notices``, failed on the URLs of ``failed`` (with the status),
+    asked for the list pages ``lists`` (with the status: 200 read, else failed), and whose earlier crawls
+    found pages on list pages (``listed_before``)."""
     source = get_source("sc_meishan").model_copy(update={"expected_min": 1})
     outcomes = [
         Outcome("sc_meishan", str(n.url), "detail", "published", "", 200, n.id, when) for n in notices
     ] + [Outcome("sc_meishan", url, "detail", "failed", f"HTTP {status}", status, None, when)
          for url, status in failed.items()]
-    return SourceCrawl(source, when.replace("-", "").replace(":", "")[:15] + "Z", notices, outcomes)
+    outcomes += [Outcome("sc_meishan", url, "list", "followed" if status == 200 else "failed",
+                         "" if status == 200 else f"HTTP {status}", status, None, when)
+                 for url, status in (lists or {}).items()]
+    crawl_id = when.replace("-", "").replace(":", "")[:15] + "Z"
+    return SourceCrawl(source, crawl_id, notices, outcomes, listed_before=listed_before or {})
 
 
 def test_a_failed_fetch_says_nothing_about_a_page_and_a_404_says_it_is_gone(tmp_path: Path) -> None:
@@ -76,6 +85,32 @@ def test_a_failed_fetch_says_nothing_about_a_page_and_a_404_says_it_is_gone(tmp_
     records = {r["id"]: r for r in json.loads((gone.folder / "notices.json").read_bytes())}
     assert records[lost.id]["removed_from_source_at"] == "2026-03-02T03:04:05Z"
     assert [r["id"] for r in rows(gone.folder, "changes.csv")] == [lost.id]
+
+
+def test_a_page_its_list_page_no_longer_links_is_removed_only_when_the_crawl_read_its_listing(
+    tmp_path: Path,
+) -> None:
+    text = (ROOT / "datasets" / "notices" / "dataset.toml").read_text(encoding="utf-8")
+    sources_line = next(line for line in text.splitlines() if line.startswith("sources = "))
+    (tmp_path / "dataset.toml").write_text(text.replace(sources_line, 'sources = ["sc_meishan"]'), "utf-8")
+    dataset = Dataset.load(tmp_path)
+    *kept, unlisted = meishan_notices(5)
+    first, second = "https://www.ms.gov.cn/zwgk/zcwj/szfbwj.htm", "https://www.ms.gov.cn/zwgk/zcwj/szfbwj/2.htm"
+    release_crawls(dataset, [crawl([*kept, unlisted], {}, "2026-01-02T03:04:05Z", {first: 200, second: 200})])
+    before = {str(unlisted.url): second}  # the list page that linked it, as the earlier crawl recorded
+
+    # Not asked for again, but the crawl cannot say it is gone: the list page that linked it failed; another
+    # list page failed (it may have moved there); no earlier crawl recorded where it was listed.
+    for lists, listed in [({first: 200, second: 500}, before), ({first: 500, second: 200}, before),
+                          ({first: 200, second: 200}, {})]:
+        carried = release_crawls(dataset, [crawl(kept, {}, "2026-02-02T03:04:05Z", lists, listed)])
+        assert (carried.version, carried.new) == ("1.0.0", False)
+
+    read = {first: 200, second: 200}
+    gone = release_crawls(dataset, [crawl(kept, {}, "2026-03-02T03:04:05Z", read, before)])
+    assert gone.version == "1.1.0"
+    records = {r["id"]: r for r in json.loads((gone.folder / "notices.json").read_bytes())}
+    assert records[unlisted.id]["removed_from_source_at"] == "2026-03-02T03:04:05Z"
 
 
 def test_a_version_older_than_the_copies_table_still_gives_each_page_its_history(dataset: Dataset) -> None:

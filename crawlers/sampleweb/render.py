@@ -224,16 +224,17 @@ class SampleWeb:
 
     def _add_source(self, source: Source) -> None:
         layout = LAYOUTS[source.id]
-        pages = load_pages(source.id, self.pages_dir)
+        served = load_pages(source.id, self.pages_dir)
         for host in source.allowed_hosts:
             self._put(f"http://{host}/robots.txt", Resource(ROBOTS, "text/plain; charset=utf-8"))
         start = urlsplit(source.start_urls[0])
         host = start.netloc
-        for page in pages:
+        for page in served:
             url = detail_url(source, page)
             self._put(url, page_resource(layout, page))
             for a in page.attachments:
                 self._put(urljoin(url, a.href), Resource(_fake_pdf(a.title), "application/pdf"))
+        pages = [page for page in served if page.values.get("listed", True)]  # what list pages show
         if layout.family == "govcn":
             self.dynamic[(host, start.path)] = lambda q: _govcn_api(pages, q)
         elif layout.family == "gkmlpt":

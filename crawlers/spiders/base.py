@@ -9,6 +9,8 @@ Crawls are incremental and resumable. Detail pages an earlier crawl holds are as
 conditionally (crawlers.incremental); when a list page brings no detail link an earlier crawl had not
 seen, older list pages are not read and the known detail pages are asked for instead. A crawl that
 runs again under the same crawl id (a resume) does not ask again for a detail page its ledger has.
+A detail page's ledger row names the list page that linked it (``listed_on``): a later release tells
+a page the site stopped listing from one its crawl did not reach by it (pipelines/release/history.py).
 """
 
 from __future__ import annotations
@@ -79,9 +81,9 @@ class NoticeSpider(scrapy.Spider):
         for url in self.source.start_urls:
             yield self.request(url, "list")
 
-    def request(self, url: str, kind: Kind) -> scrapy.Request:
+    def request(self, url: str, kind: Kind, listed_on: str | None = None) -> scrapy.Request:
         callback = self.parse_list if kind == "list" else self.parse_detail
-        meta: dict[str, Any] = {"kind": kind}
+        meta: dict[str, Any] = {"kind": kind, "listed_on": listed_on}
         headers: dict[str, str] = {}
         known = self.index.known.get(url) if kind == "detail" else None
         if known is not None:
@@ -89,10 +91,10 @@ class NoticeSpider(scrapy.Spider):
             headers = conditional_headers(known)
         return scrapy.Request(url, callback=callback, errback=self.failed, meta=meta, headers=headers)
 
-    def detail_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+    def detail_requests(self, urls: Iterable[str], listed_on: str | None = None) -> Iterator[scrapy.Request]:
         for url in urls:
             if url not in self.done:
-                yield self.request(url, "detail")
+                yield self.request(url, "detail", listed_on)
 
     def parse_list(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
         try:
@@ -107,7 +109,7 @@ class NoticeSpider(scrapy.Spider):
         else:
             # A 200 list page without links means the layout changed or the site is broken.
             yield list_failed(response, "list page has no detail links")
-        yield from self.detail_requests(links)
+        yield from self.detail_requests(links, asked_url(response.request, response.url))
         if links and self.index.seen and self.index.seen.issuperset(links):
             yield from self.revisit_known(response.url)
             return
@@ -142,7 +144,8 @@ class NoticeSpider(scrapy.Spider):
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         kind: Kind = request.meta.get("kind", "detail")
         status, reason = failure_reason(failure)
-        yield failed_fetch(asked_url(request, request.url), kind, status, reason)
+        listed_on = request.meta.get("listed_on")
+        yield failed_fetch(asked_url(request, request.url), kind, status, reason, listed_on)
 
     def report_changes(self) -> None:
         stats = self.crawler.stats
@@ -162,6 +165,7 @@ def fetched(response: Response, kind: Kind) -> Fetch:
         etag=response_header(response, "ETag"),
         last_modified=response_header(response, "Last-Modified"),
         sha256=response.meta.get("sha256"),
+        listed_on=response.meta.get("listed_on"),
     )
 
 
@@ -179,6 +183,7 @@ def unchanged(response: Response, known: Known) -> Fetch:
         last_modified=response_header(response, "Last-Modified") or known.last_modified,
         sha256=known.sha256,
         warc_file=known.warc_file,
+        listed_on=response.meta.get("listed_on"),
     )
 
 
@@ -186,5 +191,5 @@ def list_failed(response: Response, reason: str) -> Fetch:
     return failed_fetch(asked_url(response.request, response.url), "list", response.status, reason)
 
 
-def failed_fetch(url: str, kind: Kind, status: int | None, error: str) -> Fetch:
-    return Fetch(url, kind, "failed", status, error, None, now_iso())
+def failed_fetch(url: str, kind: Kind, status: int | None, error: str, listed_on: str | None = None) -> Fetch:
+    return Fetch(url, kind, "failed", status, error, None, now_iso(), listed_on=listed_on)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongwen.crawlers.capture import Fetch
+from gongwen.crawlers.incremental import ContentIndex
 from gongwen.crawlers.registry import Source
 from gongwen.pipelines.ledger import Outcome, OutcomeName
 from gongwen.pipelines.notice import Notice
@@ -93,7 +94,9 @@ class SourceCrawl:
     """What the latest crawl of one source brought: its notices and every URL's outcome.
 
     ``crawl_id`` is None when the source has never been crawled (then both lists are empty).
-    ``policies`` and ``signatures``: as Resolved has them.
+    ``policies`` and ``signatures``: as Resolved has them. ``listed_before``: each detail page an
+    earlier crawl found on a list page, and the list page that last linked it (what the release needs
+    to tell a page the site no longer lists from one this crawl did not reach).
     """
 
     source: Source
@@ -102,6 +105,7 @@ class SourceCrawl:
     outcomes: list[Outcome]
     policies: dict[str, PolicyRef] = field(default_factory=dict)
     signatures: dict[str, bytes] = field(default_factory=dict)
+    listed_before: dict[str, str] = field(default_factory=dict)
 
     @property
     def crawled_at(self) -> str | None:
@@ -119,4 +123,7 @@ def read_source(captures: Path, source: Source) -> SourceCrawl:
     if crawl is None:
         return SourceCrawl(source, None, [], [])
     read = resolve(crawl, region=source.region)
-    return SourceCrawl(source, crawl.crawl_id, read.notices, read.outcomes, read.policies, read.signatures)
+    listed_before = ContentIndex.load(crawl.folder, crawl.crawl_id).listed_on
+    return SourceCrawl(
+        source, crawl.crawl_id, read.notices, read.outcomes, read.policies, read.signatures, listed_before
+    )

@@ -19,14 +19,14 @@ def release_crawls(dataset: Dataset, crawls: Sequence[SourceCrawl], *, force: bo
     Raises GateClosed, with the reasons, when the gate is closed and not forced: nothing is written
     but the build.log line, and ``latest`` stays where it was.
     """
-    problems = gate_problems(dataset, crawls)
-    if problems and not force:
-        latest = dataset.latest()
-        kept = f"latest stays {latest.name}" if latest else "nothing published yet"
-        dataset.log(f"BLOCKED by the publish gate, no version published ({kept}): " + "; ".join(problems))
-        raise GateClosed(problems)
     notices = [n for c in crawls for n in c.notices]
     try:
+        problems = gate_problems(dataset, crawls)
+        if problems and not force:
+            latest = dataset.latest()
+            kept = f"latest stays {latest.name}" if latest else "nothing published yet"
+            dataset.log(f"BLOCKED by the publish gate, no version published ({kept}): " + "; ".join(problems))
+            raise GateClosed(problems)
         published = publish(dataset, notices, crawls=crawls, forced=problems)
     except (ValueError, RuntimeError) as exc:
         dataset.log(f"FAILED, no version published: {exc}")

@@ -60,6 +60,12 @@ class Dataset:
         return float(self.definition["gate"]["max_failed_share"])
 
     @property
+    def max_lost_share(self) -> float:
+        """The publish gate's limit on the share of the pages the latest version has from a source
+        that its crawl did not ask for (0.1 when dataset.toml does not say)."""
+        return float(self.definition["gate"].get("max_lost_share", 0.1))
+
+    @property
     def index_path(self) -> Path:
         return self.folder / "index.json"
 

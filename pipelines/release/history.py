@@ -9,8 +9,10 @@ matching ranks copies, but a short name such as 新乡高新区管委会 is too 
 
 What no crawl reads again is carried from the previous version:
 
-- A page of a crawled source that the crawl no longer found (not listed, so never asked for; or
-  answered 404/410) is removed from its source: its copy stays listed with ``removed_from_source_at``.
+- A page of a crawled source that the crawl found gone is removed from its source: it answered 404/410,
+  or the list page that linked it before was read and no longer does (while every list page the crawl
+  asked for was read). Its copy stays listed with ``removed_from_source_at``. A page the crawl did not
+  reach (a list page failed, or its list page was not asked for) is carried as it was.
   A notice none of whose pages was read stays published as it last was, with its canonical page's
   ``removed_from_source_at``. A removal never touches ``validity``.
 - A page whose fetch failed otherwise, that could not be read as a notice this time, or whose source
@@ -192,6 +194,9 @@ class _Evidence:
     gone: dict[str, datetime] = field(default_factory=dict)  # answered 404/410, when
     unread: set[str] = field(default_factory=set)  # asked for, but failed otherwise or quarantined
     crawled: dict[str, datetime] = field(default_factory=dict)  # source id → the crawl's last fetch
+    # Pages the crawl would have asked for had a list page it read linked them: the page → the list
+    # page that last linked it, when the crawl read that list page and every other it asked for.
+    unlisted: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, crawls: Iterable[SourceCrawl]) -> _Evidence:
@@ -200,6 +205,11 @@ class _Evidence:
             if crawl.crawl_id is None or crawl.crawled_at is None:
                 continue
             evidence.crawled[crawl.source.id] = _time(crawl.crawled_at)
+            lists = [o for o in crawl.outcomes if o.kind == "list"]
+            if all(o.outcome == "followed" for o in lists):
+                read = {o.url for o in lists}
+                evidence.unlisted |= {notice_id(page): listed for page, listed in crawl.listed_before.items()
+                                      if listed in read}
             for o in crawl.outcomes:
                 if o.kind != "detail":
                     continue
@@ -213,11 +223,15 @@ class _Evidence:
         return evidence
 
     def removed_at(self, copy: CopyRecord) -> datetime | None:
-        """When the crawl found a page it did not read gone from its source; None if it cannot say."""
+        """When the crawl found a page it did not read gone from its source: answered 404/410, or no
+        longer linked by the list page that linked it before; None if it cannot say (its source not
+        crawled, its fetch failed otherwise, a list page not read)."""
         page = notice_id(copy.url)
         if copy.source_id not in self.crawled or page in self.unread:
             return None
-        return self.gone.get(page, self.crawled[copy.source_id])
+        if page in self.gone:
+            return self.gone[page]
+        return self.crawled[copy.source_id] if page in self.unlisted else None
 
 
 def _record(group: NoticeGroup, sources: dict[str, Source]) -> Notice:
