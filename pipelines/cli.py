@@ -320,15 +320,26 @@ def _validate(args: argparse.Namespace) -> int:
 
     version = args.schema_version or SCHEMA_VERSION
     try:
-        count, problems = check_file(args.file, args.format, version)
+        checked = check_file(args.file, args.format, version)
     except UnreadableFile as exc:
         print(f"gongwen validate: {exc}", file=sys.stderr)
         return 2
-    for problem in problems:
-        print(f"{args.file}: {problem}")
-    verdict = f"{len(problems)} problems in {count} records" if problems else f"{count} records valid"
-    print(f"{args.file}: {verdict} against {schema_id(version)}", file=sys.stderr if problems else sys.stdout)
-    return 1 if problems else 0
+    problems = 0
+    for problem in checked:  # said as found: a large file's first problems show at once
+        problems += 1
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    records = _counted(checked.count, "record")
+    if problems:
+        verdict = f"{_counted(problems, 'problem')} in {records}"
+    else:
+        verdict = f"{records} valid" if checked.count else "no records"
+    ok = checked.count and not problems
+    print(f"{args.file}: {verdict} against {schema_id(version)}", file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 if __name__ == "__main__":

@@ -62,6 +62,12 @@ def published_validator(version: str = SCHEMA_VERSION) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def required_fields(version: str = SCHEMA_VERSION) -> list[str]:
+    """The fields every record must have, as the published schema says."""
+    schema = published_validator(version).schema
+    return list(schema.get("required", [])) if isinstance(schema, dict) else []
+
+
 def _causes(error: ValidationError) -> list[ValidationError]:
     """An ``anyOf`` error as its alternatives' own errors, without "is not of type 'null'": for a
     nullable date, "'2020/01/02' is not a 'date'", not "is not valid under any of the given schemas"."""

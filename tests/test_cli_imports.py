@@ -40,7 +40,8 @@ def test_release_parse_and_validate_never_import_the_sample_web(tmp_path: Path) 
     command = [sys.executable, "-c", COMMANDS, str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
     statuses, imported = result.stdout.splitlines()[-2:]
-    assert statuses.startswith("[0, "), result.stderr[-3000:]  # validate ran; parse and release too
+    assert statuses.startswith("[1, "), result.stderr[-3000:]  # validate ran (no records); parse, release too
+    assert "notices.json: no records" in result.stderr
     assert statuses.endswith(", 1]"), statuses  # nothing crawled: nothing released
     assert "no version published" in result.stderr
     assert imported == "[]"
