@@ -116,6 +116,14 @@ def test_a_killed_crawl_resumes_without_losing_or_repeating_anything(
     assert {(f.url, f.outcome, f.status) for f in rows} == {(f.url, f.outcome, f.status) for f in clean}
     assert all(gated.hits[url] == 1 for url in done_before)  # not fetched again after the kill
 
+    # A detail page fetched twice is one whose response reached the WARC file but not the ledger before the
+    # kill: its first record stays in the file, named by no ledger row. (List pages are read again.)
+    responses = [r for r in Crawl(SOURCE, CRAWL, captures / SOURCE).responses() if r.url in gated.details]
+    twice = {url for url, count in Counter(r.url for r in responses).items() if count > 1}
+    assert not twice & done_before
+    named = {f.warc_record_id for f in rows}
+    assert all(sum(r.record_id in named for r in responses if r.url == url) == 1 for url in twice)
+
     bodies = {r.url: r.body for r in Crawl(SOURCE, CRAWL, captures / SOURCE).responses()}
     record_urls = {r.record_id: r.url for r in Crawl(SOURCE, CRAWL, captures / SOURCE).responses()}
     clean_bodies = {r.url: r.body for r in Crawl(SOURCE, CRAWL, tmp_path / "clean" / SOURCE).responses()}
