@@ -104,7 +104,8 @@ def hidden_link_finding(root: Element, page_url: str) -> str | None:
     spam: list[str] = []
     farm: dict[str, int] = {}
     seen: set[str] = set()
-    for block in root.xpath("//body//*[@style or @hidden]"):
+    # Not "//body//*": libxml2 merges that node-set in quadratic time (13 s on a 16 MB page).
+    for block in root.xpath("//body/descendant::*[@style or @hidden]"):
         how = _concealment(block)
         if how is None:
             continue
