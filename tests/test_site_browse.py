@@ -121,6 +121,9 @@ def test_the_quality_page_counts_flags_by_source_and_lists_the_flagged_notices(r
     flagged = [a.get("href") for a in released.html(page).cssselect(".gw-flagged a")]
     assert f"../notices/{MEISHAN.id}/" in flagged
     assert "0 URLs of the crawls that gave no notice" in released.text(page)
+    headings = [h.text_content() for h in released.html(page).cssselect("article h2")]
+    assert "我们的保证 What we guarantee" in headings[-1]  # the README's section, last
+    assert "A crash loses nothing." in released.text(page)
 
 
 def test_quarantined_pages_are_shown_with_their_reasons_as_text() -> None:

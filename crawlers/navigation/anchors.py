@@ -7,6 +7,7 @@ with others like them in one block, most with a date beside them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ _INLINE = frozenset(
     {"span", "font", "b", "strong", "em", "i", "h2", "h3", "h4", "h5", "h6", "p", "div", "td"}
 )
 _ROWS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
+MAX_CLIMB = 8  # an entry of a list stands at most this many elements above its link
 # Detail URLs that look like an article's, whatever the CMS: dated folders, numbered files.
 DETAIL_SHAPE = re.compile(
     r"/t\d{8}_\d+\.s?html?$|/art_\d+_\d+\.html$|/art/\d{4}/|/info/\d+/\d+\.htm$|/content_\d+\.s?html?$|"
@@ -75,18 +77,32 @@ def _title(a: Selector) -> str:
 
 def _row(a: Selector) -> Selector:
     row = a
-    while True:
+    for _ in range(MAX_CLIMB):
         parents = row.xpath("..")
         if not parents or parents[0].root.tag in ("body", "html"):
             return row
         parent = parents[0]
         if row.root.tag in _ROWS and row is not a:
             # Climb on while the parent holds no other link: the row is the whole entry.
-            if len(parent.xpath(".//a[@href]")) > 1:
+            if _links_in(parent, more_than=1):
                 return row
         elif parent.root.tag not in _INLINE | _ROWS:
             return parent
         row = parent
+    return row
+
+
+def _links_in(block: Selector, more_than: int) -> bool:
+    """Whether the block holds more than so many links, counted only that far (a block of thousands
+    of links would otherwise be listed for each of them)."""
+    links = (a for a in block.root.iter("a") if a.get("href") is not None)
+    return next(itertools.islice(links, more_than, None), None) is not None
+
+
+def _holds_a_link(a: Selector) -> bool:
+    """A link around another one: a browser ends it where the inner one starts, so the inner one is
+    the link (and a page nesting thousands of them is read in linear time)."""
+    return _links_in(a, more_than=1)
 
 
 def _chrome(a: Selector) -> bool:
@@ -104,7 +120,7 @@ def anchors(root: Selector, base_url: str) -> list[Anchor]:
     found = []
     for a in root.css("a[href]"):
         href = (a.attrib.get("href") or "").strip()
-        if not href or _NOT_PAGES.search(href):
+        if not href or _NOT_PAGES.search(href) or _holds_a_link(a):
             continue
         url = urljoin(base_url, href)
         if urlsplit(url).scheme not in ("http", "https"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -178,6 +179,13 @@ def hides(style: str) -> bool:
 def is_hidden(el: Element) -> bool:
     """Not shown by a browser: the hidden attribute, or a hiding style (inline or from a stylesheet)."""
     return el.get("hidden") is not None or hides(el.get("style") or "")
+
+
+def more_elements_than(el: Element, count: int) -> bool:
+    """Whether the element and its descendants are more than ``count`` elements, counted only that far:
+    what holds a label or a title is small, and reading the text of each of a deep nest of elements
+    would take quadratic time."""
+    return next(itertools.islice(el.iter(), count, None), None) is not None
 
 
 def text_of(el: Element) -> str:

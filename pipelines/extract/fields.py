@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, cast
 
-from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.extract.dom import Element, more_elements_than, tag_of, text_of
 from gongwen.pipelines.extract.labels import meta_value
 from gongwen.pipelines.normalise.dates import find_date, parse_epoch_ms
 from gongwen.pipelines.normalise.docnumber import DocNumber, find_doc_number, is_placeholder, parse_doc_number
@@ -22,6 +22,7 @@ _HEADINGS = (
     "//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
     " or contains(translate(@id, 'TITLE', 'title'), 'title')]"
 )
+MAX_TITLE_ELEMENTS = 40  # a heading, with the spans and fonts a CMS wraps its words in
 _NOT_A_TITLE = re.compile(r"位置|首页|导航|^\s*$")
 _DOC_TYPE_ALIASES = {"命令（令）": "命令", "命令(令)": "命令", "令": "命令", "会议纪要": "纪要"}
 
@@ -30,6 +31,8 @@ def _heading_title(root: Element, page_title: str) -> str | None:
     """The visible heading most likely to be the title: in <title>, an h1, with a title-ish class."""
     best: tuple[int, int, str] | None = None
     for order, el in enumerate(root.xpath(_HEADINGS)):
+        if more_elements_than(el, MAX_TITLE_ELEMENTS):  # no heading: a block of the page
+            continue
         text = clean_title(text_of(el))
         if not 4 <= len(text) <= 200 or _NOT_A_TITLE.search(text):
             continue

@@ -6,7 +6,7 @@ import re
 
 import lxml.etree
 
-from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.extract.dom import Element, more_elements_than, tag_of, text_of
 from gongwen.pipelines.normalise.text import ZERO_WIDTH, normalise_line, to_simplified
 
 # Canonical key → the labels sites print for it (spaces inside labels are removed before matching).
@@ -133,7 +133,8 @@ def structural_pairs(root: Element, skip: Element | None = None) -> list[tuple[s
         if tag_of(el) not in _LABEL_TAGS:
             continue
         pairs = inner if el in inside else outer
-        if len(el) > 3 or _longer_than_a_label(el):  # a label holds its text and a wrapper or two
+        # A label holds its text and a wrapper or two (counted first: text_of a deep nest is quadratic).
+        if len(el) > 3 or more_elements_than(el, MAX_LABEL_ELEMENTS) or _longer_than_a_label(el):
             continue
         text = text_of(el).replace(" ", "")
         if not text or len(text) > MAX_LABEL:
@@ -145,6 +146,9 @@ def structural_pairs(root: Element, skip: Element | None = None) -> list[tuple[s
         if value:
             pairs.append((key, value))
     return outer + inner
+
+
+MAX_LABEL_ELEMENTS = 8  # elements in a label, itself and its wrappers included
 
 
 def _longer_than_a_label(el: Element) -> bool:

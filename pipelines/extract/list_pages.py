@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gongwen.pipelines.extract.dom import Element, tag_of, text_of
+from gongwen.pipelines.extract.dom import Element, more_elements_than, tag_of, text_of
 from gongwen.pipelines.normalise.dates import find_date
 from gongwen.pipelines.normalise.text import cjk_count
 
@@ -19,6 +19,7 @@ _ERROR = re.compile(
 _ROW_CLIMB = frozenset({"span", "font", "b", "strong", "em", "i", "td", "h3", "h4", "h5"})
 MIN_TITLE_CJK = 6  # a link whose text is a notice's title
 MIN_LIST_LINKS = 3  # dated links that make a list page by themselves (one is enough with pagination)
+MAX_ENTRY_ELEMENTS = 40  # elements of a list entry's row: its link, date and wrappers
 MAX_ERROR_TEXT = 80  # CJK characters of text an error page may carry
 
 
@@ -28,6 +29,8 @@ def _entries(root: Element) -> tuple[list[str], list[str]]:
     dated: list[str] = []
     rows: dict[Element, list[str]] = {}
     for link in root.iter("a"):
+        if more_elements_than(link, MAX_ENTRY_ELEMENTS):  # no entry (and a deep nest of links is read once)
+            continue
         text = text_of(link) or (link.get("title") or "")
         if cjk_count(text) < MIN_TITLE_CJK:
             continue
@@ -36,7 +39,8 @@ def _entries(root: Element) -> tuple[list[str], list[str]]:
             row = row.getparent()
         if row is None:
             continue
-        rest = text_of(row).replace(text, "")
+        # A row of many elements is a block of many entries: no date of its own (nor read once a link).
+        rest = "" if more_elements_than(row, MAX_ENTRY_ELEMENTS) else text_of(row).replace(text, "")
         if len(rest) <= 80 and find_date(rest) is not None:
             dated.append(text)
         holder = row.getparent() if tag_of(row) in ("li", "dt", "dd", "tr") else row

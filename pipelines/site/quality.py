@@ -10,10 +10,12 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Any
 
 from gongwen.crawlers.registry import Source
 from gongwen.pipelines.notice import FlagCode
+from gongwen.pipelines.schema import ROOT
 from gongwen.pipelines.site.markup import (
     EMPTY,
     block,
@@ -30,6 +32,18 @@ from gongwen.pipelines.site.release_data import Record, Release, resource_rows
 
 LISTED_PER_FLAG = 100
 PAGE = "quality/"
+GUARANTEES = "## What we guarantee\n"  # the README's section, shown on this page as it is written there
+
+
+def guarantees_section(readme: Path = ROOT / "README.md") -> str:
+    """The README's "What we guarantee" section (empty when there is no README, as in a wheel)."""
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    if GUARANTEES not in text:
+        return ""
+    section = text[text.index(GUARANTEES) :]
+    end = section.find("\n## ", len(GUARANTEES))
+    section = section if end < 0 else section[: end + 1]
+    return section.replace(GUARANTEES, "## 我们的保证 What we guarantee\n", 1)
 
 
 def _cell(column: str, value: Any, published: AbstractSet[str]) -> str:
@@ -122,7 +136,7 @@ def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
         "and counted here.\n\n"),
     ]
     if release is None:
-        return "".join([*parts, NO_RELEASE])
+        return "".join([*parts, NO_RELEASE, guarantees_section()])
     notices = newest(release)
     parts += [
         f"版本 Version {release.version}.\n\n",
@@ -136,4 +150,4 @@ def quality_page(release: Release | None, sources: Sequence[Source]) -> str:
     flagged = _flagged(notices)
     sections = [_flag_section(code, flagged[code]) for code in FlagCode if code in flagged]
     parts += sections or ["没有带标记的公文。No notice carries a flag.\n\n"]
-    return "".join(parts)
+    return "".join([*parts, guarantees_section()])
