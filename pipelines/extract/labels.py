@@ -63,6 +63,7 @@ _INLINE_LABEL = re.compile(
 )
 _VALUE_TRIM = " \t|丨【】[]()（）:：,，;；"
 MAX_LABEL = 12  # characters, without spaces: the longest label element's whole text
+MAX_LABEL_ELEMENTS = 8  # elements in a label, itself and its wrappers included
 
 
 def _key(label: str) -> str | None:
@@ -146,9 +147,6 @@ def structural_pairs(root: Element, skip: Element | None = None) -> list[tuple[s
         if value:
             pairs.append((key, value))
     return outer + inner
-
-
-MAX_LABEL_ELEMENTS = 8  # elements in a label, itself and its wrappers included
 
 
 def _longer_than_a_label(el: Element) -> bool:
