@@ -118,3 +118,16 @@ def test_one_problem_in_one_record_is_said_in_the_singular(
     path.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
     assert main(["validate", str(path)]) == 1
     assert f"{path}: 1 problem in 1 record against" in capsys.readouterr().err
+
+
+def test_a_json_array_broken_midway_is_checked_up_to_the_break(
+    release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = records(release)[:2]
+    text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in kept) + ',\n{"id": \n'
+    path = tmp_path / "cut.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{path}: line 4: (file): not JSON: Expecting value",
+                   f"{path}: 1 problem in 2 records against {schema_id()}"]
