@@ -237,9 +237,10 @@ def _site_folders(site: Path) -> tuple[Path, Path]:
 
 
 def _shown(path: Path) -> Path:
-    """A path as a person would type it: relative to the current folder when inside it."""
-    resolved = path.resolve()
-    return resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
+    """A path as a person would type it: relative to the current folder when inside it, its symbolic
+    links kept (build/site, not the folder it points to now)."""
+    absolute = Path(os.path.abspath(path))  # noqa: PTH100 (Path.absolute keeps "..")
+    return absolute.relative_to(Path.cwd()) if absolute.is_relative_to(Path.cwd()) else absolute
 
 
 def replicated(sources: list[Source], doing: str = "crawl") -> list[Source]:

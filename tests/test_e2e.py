@@ -67,6 +67,7 @@ def test_the_ledger_counts_add_up(demo_run: Run) -> None:
     assert all(r["reason"] for r in details if r["outcome"] != "published")
     summary = f"detail pages fetched {len(details)} = published {outcomes['published']}"
     assert summary in demo_run.stdout
+    assert f"site:     {demo_run.workdir / 'site'}/index.html" in demo_run.stdout  # the link, always served
 
 
 def test_a_page_without_a_title_is_quarantined_with_a_reason(demo_run: Run) -> None:

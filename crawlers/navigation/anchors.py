@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import _Element
 from parsel import Selector
 
 from gongwen.crawlers.navigation.list_page import Link, clean, shown_date, unique
@@ -64,9 +65,12 @@ class Anchor:
         return len(_CJK.findall(self.title)) >= MIN_TITLE_CJK and not _MORE.match(self.title)
 
 
-def _title(a: Selector) -> str:
-    text = clean(" ".join(a.xpath(".//text()").getall()))
-    shown = clean(a.attrib.get("title"))
+def _text(el: _Element) -> str:
+    return clean(" ".join(el.xpath(".//text()")))
+
+
+def _title(a: _Element, text: str) -> str:
+    shown = clean(a.get("title"))
     # Lists shorten long titles ("关于印发…的..."); the title attribute holds the whole one.
     if shown and (
         not text or text.rstrip(".…") != text or (len(shown) > len(text) and shown.startswith(text[:4]))
@@ -75,66 +79,60 @@ def _title(a: Selector) -> str:
     return text
 
 
-def _row(a: Selector) -> Selector:
+def _row(a: _Element) -> _Element:
     row = a
     for _ in range(MAX_CLIMB):
-        parents = row.xpath("..")
-        if not parents or parents[0].root.tag in ("body", "html"):
+        parent = row.getparent()
+        if parent is None or parent.tag in ("body", "html"):
             return row
-        parent = parents[0]
-        if row.root.tag in _ROWS and row is not a:
+        if row.tag in _ROWS and row is not a:
             # Climb on while the parent holds no other link: the row is the whole entry.
             if _links_in(parent, more_than=1):
                 return row
-        elif parent.root.tag not in _INLINE | _ROWS:
+        elif parent.tag not in _INLINE | _ROWS:
             return parent
         row = parent
     return row
 
 
-def _links_in(block: Selector, more_than: int) -> bool:
+def _links_in(block: _Element, more_than: int) -> bool:
     """Whether the block holds more than so many links, counted only that far (a block of thousands
     of links would otherwise be listed for each of them)."""
-    links = (a for a in block.root.iter("a") if a.get("href") is not None)
+    links = (a for a in block.iter("a") if a.get("href") is not None)
     return next(itertools.islice(links, more_than, None), None) is not None
 
 
-def _holds_a_link(a: Selector) -> bool:
-    """A link around another one: a browser ends it where the inner one starts, so the inner one is
-    the link (and a page nesting thousands of them is read in linear time)."""
-    return _links_in(a, more_than=1)
-
-
-def _chrome(a: Selector) -> bool:
-    for ancestor in a.xpath("ancestor::*"):
-        if ancestor.root.tag in ("nav", "header", "footer"):
+def _chrome(a: _Element) -> bool:
+    for ancestor in a.iterancestors():
+        if ancestor.tag in ("nav", "header", "footer"):
             return True
-        marks = f"{ancestor.attrib.get('class', '')} {ancestor.attrib.get('id', '')}"
-        if _CHROME.search(marks):
+        if _CHROME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
             return True
     return False
 
 
 def anchors(root: Selector, base_url: str) -> list[Anchor]:
-    """Every link of the page to another page (not a file, not a script), in page order."""
+    """Every link of the page to another page (not a file, not a script), in page order. Read on
+    lxml's elements: a parsel Selector per step costs more than the step, on a page of thousands of
+    links."""
     found = []
-    for a in root.css("a[href]"):
-        href = (a.attrib.get("href") or "").strip()
-        if not href or _NOT_PAGES.search(href) or _holds_a_link(a):
+    for a in (selected.root for selected in root.css("a[href]")):
+        href = (a.get("href") or "").strip()
+        # A link around another one: a browser ends it where the inner one starts, so the inner one
+        # is the link.
+        if not href or _NOT_PAGES.search(href) or _links_in(a, more_than=1):
             continue
         url = urljoin(base_url, href)
         if urlsplit(url).scheme not in ("http", "https"):
             continue
-        title = _title(a)
+        text = _text(a)
         row = _row(a)
-        rest = clean(" ".join(row.xpath(".//text()").getall())).replace(
-            clean(" ".join(a.xpath(".//text()").getall())), ""
-        )
-        block = row.xpath("..")
-        holder = block[0] if block else row
-        shape = f"{holder.root.tag}.{holder.attrib.get('class', '')}"
-        place = holder.root.getroottree().getpath(holder.root)
-        found.append(Anchor(url, title, shown_date(rest), place, shape, _chrome(a)))
+        rest = _text(row).replace(text, "")
+        holder = row.getparent()
+        holder = row if holder is None else holder
+        shape = f"{holder.tag}.{holder.get('class', '')}"
+        place = holder.getroottree().getpath(holder)
+        found.append(Anchor(url, _title(a, text), shown_date(rest), place, shape, _chrome(a)))
     return found
 
 
