@@ -194,9 +194,9 @@ class _Evidence:
     gone: dict[str, datetime] = field(default_factory=dict)  # answered 404/410, when
     unread: set[str] = field(default_factory=set)  # asked for, but failed otherwise or quarantined
     crawled: dict[str, datetime] = field(default_factory=dict)  # source id → the crawl's last fetch
-    # Pages the crawl would have asked for had a list page it read linked them: the page → the list
-    # page that last linked it, when the crawl read that list page and every other it asked for.
-    unlisted: dict[str, str] = field(default_factory=dict)
+    # Pages whose list page (the one that last linked them) the crawl read, with every other list page
+    # it asked for: had it still linked them, the crawl would have asked for them.
+    listing_read: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, crawls: Iterable[SourceCrawl]) -> _Evidence:
@@ -208,8 +208,8 @@ class _Evidence:
             lists = [o for o in crawl.outcomes if o.kind == "list"]
             if all(o.outcome == "followed" for o in lists):
                 read = {o.url for o in lists}
-                evidence.unlisted |= {notice_id(page): listed for page, listed in crawl.listed_before.items()
-                                      if listed in read}
+                evidence.listing_read |= {notice_id(page) for page, listed in crawl.listed_before.items()
+                                          if listed in read}
             for o in crawl.outcomes:
                 if o.kind != "detail":
                     continue
@@ -231,7 +231,7 @@ class _Evidence:
             return None
         if page in self.gone:
             return self.gone[page]
-        return self.crawled[copy.source_id] if page in self.unlisted else None
+        return self.crawled[copy.source_id] if page in self.listing_read else None
 
 
 def _record(group: NoticeGroup, sources: dict[str, Source]) -> Notice:
